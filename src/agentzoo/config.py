@@ -143,7 +143,7 @@ def _field_docs(cls: Any) -> dict[str, str]:
         if klass is object or not dataclasses.is_dataclass(klass):
             continue
         try:
-            source = textwrap.dedent(inspect.getsource(klass))
+            source = textwrap.dedent(inspect.getsource(typing.cast(type, klass)))
         except (OSError, TypeError):
             continue
         tree = ast.parse(source)
