@@ -1,0 +1,276 @@
+"""The local backend: a transformers causal LM in this process (CPU, or a GPU if torch sees one).
+
+``local`` is the embedded SmolLM2-135M-Instruct (see :mod:`agentzoo.llm.embedded`);
+``local:PATH_OR_ID`` is any transformers model already on disk (no hub downloads).
+
+Generation is our own short loop over the model's KV cache, so that
+
+* a batch is left-padded and each row keeps its own positions: batched and one-by-one
+  greedy decoding give the same text;
+* each conversation samples from its own ``torch.Generator`` seeded by the call's seed
+  and the conversation itself, so the same seed gives the same text whatever the batch.
+
+The torch module stays trainable: the RL trainer updates ``model.model`` in place and
+then calls :meth:`LocalChatModel.mark_weights_changed` so cached replies are not reused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentzoo.llm.base import (
+    BaseChatModel,
+    Completion,
+    Conversation,
+    GenerationParams,
+    LLMError,
+)
+from agentzoo.seeding import stream_key
+
+log = logging.getLogger(__name__)
+
+
+def _require_torch() -> Any:
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise LLMError("the local backend needs torch and transformers: pip install 'agentzoo[llm]'") from exc
+    return torch
+
+
+@dataclass
+class LocalChatModel(BaseChatModel):
+    """A transformers model and its tokenizer, with a chat template."""
+
+    model: Any = None
+    """The ``torch.nn.Module`` (a ``PreTrainedModel``); trainable."""
+    tokenizer: Any = None
+    device: str = "cpu"
+    seed: int = 0
+    """Default sampling seed for calls that give none (each call then draws a new stream)."""
+    max_batch: int = 16
+    """Conversations per forward pass (memory bound)."""
+    _weights_token: str = field(default="", init=False)
+    _draws: int = field(default=0, init=False)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path_or_id: str | None = None, *, device: str | None = None, seed: int = 0) -> LocalChatModel:
+        """The embedded model (``path_or_id=None``) or a local transformers model."""
+        torch = _require_torch()
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if path_or_id is None:
+            from agentzoo.llm.embedded import ensure_converted
+
+            folder: str | Path = ensure_converted()
+            spec = "local"
+        else:
+            folder, spec = path_or_id, f"local:{path_or_id}"
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(
+                folder, local_files_only=True, dtype=torch.float32
+            )
+        except OSError as exc:
+            raise LLMError(f"cannot load local model {folder!r} (nothing is downloaded): {exc}") from exc
+        return cls.from_objects(model, tokenizer, spec=spec, device=device, seed=seed)
+
+    @classmethod
+    def from_objects(
+        cls, model: Any, tokenizer: Any, *, spec: str = "local:custom", device: str = "cpu", seed: int = 0
+    ) -> LocalChatModel:
+        """Wrap an already-built model and tokenizer (tests use a tiny random Llama)."""
+        torch = _require_torch()
+        # Left-padded rows carry tiny activations at masked positions; without flushing
+        # denormals to zero, CPU matmuls on them slow down by an order of magnitude.
+        torch.set_flush_denormal(True)
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        model.to(device)
+        model.eval()
+        return cls(spec=spec, model=model, tokenizer=tokenizer, device=device, seed=seed)
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.spec}#{self._weights_token}" if self._weights_token else self.spec
+
+    def mark_weights_changed(self) -> None:
+        """Call after changing the weights: later cache lookups miss instead of replaying."""
+        self._weights_token = uuid.uuid4().hex
+
+    # ------------------------------------------------------------------ tokens
+    def encode_prompt(self, messages: Conversation) -> list[int]:
+        """Token ids of the chat-formatted conversation, ending with the assistant's turn header."""
+        text = self.tokenizer.apply_chat_template(
+            [dict(m) for m in messages], add_generation_prompt=True, tokenize=False
+        )
+        ids: list[int] = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return ids
+
+    def encode_text(self, text: str) -> list[int]:
+        ids: list[int] = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return ids
+
+    def _stop_ids(self) -> set[int]:
+        ids = {self.tokenizer.eos_token_id}
+        end_of_turn = self.tokenizer.convert_tokens_to_ids("<|im_end|>")
+        if isinstance(end_of_turn, int) and end_of_turn != self.tokenizer.unk_token_id:
+            ids.add(end_of_turn)
+        configured = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
+        if isinstance(configured, int):
+            ids.add(configured)
+        elif isinstance(configured, list):
+            ids.update(configured)
+        return {i for i in ids if i is not None}
+
+    def _left_pad(self, rows: Sequence[Sequence[int]]) -> tuple[Any, Any, Any]:
+        """input_ids, attention_mask and position_ids of left-padded ``rows``."""
+        torch = _require_torch()
+        width = max(len(r) for r in rows)
+        pad = self.tokenizer.pad_token_id
+        ids = torch.full((len(rows), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, row in enumerate(rows):
+            ids[i, width - len(row):] = torch.tensor(row, dtype=torch.long)
+            mask[i, width - len(row):] = 1
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        return ids.to(self.device), mask.to(self.device), positions.to(self.device)
+
+    # ------------------------------------------------------------------ generation
+    def _generate(
+        self, conversations: Sequence[Conversation], params: GenerationParams
+    ) -> list[Completion]:
+        prompts = [self.encode_prompt(c) for c in conversations]
+        if params.temperature > 0 and params.seed is None:
+            self._draws += 1
+            base: object = ("default", self.seed, self._draws)
+        else:
+            base = params.seed
+        seeds = [stream_key(base, json.dumps([dict(m) for m in c], sort_keys=True)) for c in conversations]
+        order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+        results: list[Completion | None] = [None] * len(prompts)
+        for start in range(0, len(order), self.max_batch):
+            chunk = order[start : start + self.max_batch]
+            texts = self._generate_batch([prompts[i] for i in chunk], [seeds[i] for i in chunk], params)
+            for i, completion in zip(chunk, texts, strict=True):
+                results[i] = completion
+        return [r for r in results if r is not None]
+
+    def _generate_batch(
+        self, prompts: list[list[int]], seeds: list[int], params: GenerationParams
+    ) -> list[Completion]:
+        torch = _require_torch()
+        stop_ids = self._stop_ids()
+        ids, mask, positions = self._left_pad(prompts)
+        batch = len(prompts)
+        generators = [torch.Generator(device="cpu").manual_seed(s % (2**63)) for s in seeds]
+        generated: list[list[int]] = [[] for _ in range(batch)]
+        finish: list[str | None] = [None] * batch
+        texts = [""] * batch
+        past = None
+        step_ids, step_positions = ids, positions
+        with torch.no_grad():
+            for _ in range(params.max_tokens):
+                out = self.model(
+                    input_ids=step_ids,
+                    attention_mask=mask,
+                    position_ids=step_positions,
+                    cache=past,
+                    use_cache=True,
+                    logits_to_keep=1,
+                )
+                past = out.past_key_values
+                logits = out.logits[:, -1, :].float()
+                next_ids = self._pick(logits, params, generators, finish)
+                for row in range(batch):
+                    if finish[row] is not None:
+                        continue
+                    token = int(next_ids[row])
+                    if token in stop_ids:
+                        finish[row] = "stop"
+                        continue
+                    generated[row].append(token)
+                    if params.stop:
+                        text = self.tokenizer.decode(generated[row], skip_special_tokens=True)
+                        hit = min((text.index(s) for s in params.stop if s and s in text), default=None)
+                        if hit is not None:
+                            texts[row], finish[row] = text[:hit], "stop"
+                if all(f is not None for f in finish):
+                    break
+                step_ids = next_ids.view(-1, 1).to(self.device)
+                step_positions = step_positions[:, -1:] + 1
+                mask = torch.cat([mask, torch.ones((batch, 1), dtype=mask.dtype, device=self.device)], dim=1)
+        completions = []
+        for row in range(batch):
+            if finish[row] is None:
+                finish[row] = "length"
+            text = texts[row] if texts[row] else self.tokenizer.decode(generated[row], skip_special_tokens=True)
+            completions.append(
+                Completion(text, len(prompts[row]), len(generated[row]), finish[row], self.spec)  # type: ignore[arg-type]
+            )
+        return completions
+
+    def _pick(self, logits: Any, params: GenerationParams, generators: list[Any], finish: list[str | None]) -> Any:
+        torch = _require_torch()
+        if params.temperature == 0:
+            return logits.argmax(dim=-1).cpu()
+        probs = torch.softmax(logits / params.temperature, dim=-1).cpu()
+        if params.top_p < 1.0:  # nucleus: keep the smallest prefix of sorted tokens with mass >= top_p
+            sorted_probs, index = probs.sort(dim=-1, descending=True)
+            keep = sorted_probs.cumsum(-1) - sorted_probs < params.top_p
+            sorted_probs = sorted_probs * keep
+            probs = torch.zeros_like(probs).scatter(-1, index, sorted_probs)
+            probs = probs / probs.sum(-1, keepdim=True)
+        picks = torch.zeros(len(generators), dtype=torch.long)
+        for row, generator in enumerate(generators):
+            if finish[row] is None:
+                picks[row] = torch.multinomial(probs[row], 1, generator=generator)[0]
+        return picks
+
+    # ------------------------------------------------------------------ scoring
+    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]]) -> list[list[float]]:
+        """Sum of log p(option tokens | prompt) for every option, as the assistant's reply."""
+        torch = _require_torch()
+        rows: list[list[int]] = []
+        option_lengths: list[int] = []
+        owners: list[int] = []
+        for item, (messages, options) in enumerate(items):
+            prompt = self.encode_prompt(messages)
+            for option in options:
+                option_ids = self.encode_text(option)
+                rows.append(prompt + option_ids)
+                option_lengths.append(len(option_ids))
+                owners.append(item)
+        scores = [0.0] * len(rows)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        with torch.no_grad():
+            for start in range(0, len(order), self.max_batch):
+                chunk = order[start : start + self.max_batch]
+                keep = max(option_lengths[i] for i in chunk) + 1
+                ids, mask, positions = self._left_pad([rows[i] for i in chunk])
+                logits = self.model(
+                    input_ids=ids, attention_mask=mask, position_ids=positions, logits_to_keep=keep
+                ).logits.float()
+                # With left padding every row ends at the last column, so the kept logits at
+                # columns [keep-L-1, keep-1) predict the L option tokens ending the row.
+                log_norm = torch.logsumexp(logits, dim=-1)
+                for j, i in enumerate(chunk):
+                    length = option_lengths[i]
+                    targets = torch.tensor(rows[i][-length:], device=logits.device)
+                    cols = torch.arange(keep - length - 1, keep - 1, device=logits.device)
+                    picked = logits[j, cols, targets] - log_norm[j, cols]
+                    scores[i] = float(picked.sum())
+        out: list[list[float]] = [[] for _ in items]
+        for i, owner in enumerate(owners):
+            out[owner].append(scores[i])
+        return out
