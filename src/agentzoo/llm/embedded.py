@@ -18,6 +18,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from agentzoo.llm.base import LLMError
 from agentzoo.llm.cache import cache_dir
@@ -77,7 +78,7 @@ def ensure_converted() -> Path:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(source.parent, gguf_file=source.name)
-        model = AutoModelForCausalLM.from_pretrained(
+        model: Any = AutoModelForCausalLM.from_pretrained(
             source.parent, gguf_file=source.name, dtype=torch.float32
         )
         # A GGUF-loaded model refuses save_pretrained until its quantizer is cleared (FACTS.md).
