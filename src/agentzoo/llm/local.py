@@ -28,6 +28,7 @@ from agentzoo.llm.base import (
     BaseChatModel,
     Completion,
     Conversation,
+    FinishReason,
     GenerationParams,
     LLMError,
 )
@@ -43,6 +44,22 @@ def _require_torch() -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise LLMError("the local backend needs torch and transformers: pip install 'agentzoo[llm]'") from exc
     return torch
+
+
+@dataclass(frozen=True)
+class TokenGeneration:
+    """One row of :meth:`LocalChatModel.generate_ids` (token-in/token-out, for RL)."""
+
+    ids: list[int]
+    """Generated token ids as sampled; ends with the end-of-turn id when the row stopped on it."""
+    logprobs: list[float]
+    """Log-probability of each id in ``ids`` under the sampling distribution."""
+    finish_reason: FinishReason
+    """``stop`` (end-of-turn id or a stop string) or ``length``."""
+    text: str
+    """Decoded text without special tokens, cut before a stop string."""
+    completion_tokens: int
+    """Generated tokens, the end-of-turn id not counted (as in :class:`Completion`)."""
 
 
 @dataclass
@@ -169,12 +186,51 @@ class LocalChatModel(BaseChatModel):
     def _generate_batch(
         self, prompts: list[list[int]], seeds: list[int], params: GenerationParams
     ) -> list[Completion]:
+        generations = self._decode_batch(prompts, seeds, params)
+        return [
+            Completion(g.text, len(p), g.completion_tokens, g.finish_reason, self.spec)
+            for p, g in zip(prompts, generations, strict=True)
+        ]
+
+    def generate_ids(
+        self,
+        prompts: Sequence[Sequence[int]],
+        seeds: Sequence[int],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        stop: Sequence[str] = (),
+    ) -> list[TokenGeneration]:
+        """Token-in/token-out generation for RL: prompts are token ids, one seed per prompt.
+
+        Each result holds the generated ids exactly as sampled (the end-of-turn id included
+        when the row stopped on it) and the log-probability of each under the sampling
+        distribution (``softmax(logits / temperature)``; plain ``softmax`` when greedy).
+        """
+        if len(prompts) != len(seeds):
+            raise ValueError(f"{len(prompts)} prompts but {len(seeds)} seeds")
+        params = GenerationParams(max_tokens, float(temperature), float(top_p), tuple(stop), None)
+        order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+        results: list[TokenGeneration | None] = [None] * len(prompts)
+        for start in range(0, len(order), self.max_batch):
+            chunk = order[start : start + self.max_batch]
+            rows = [list(prompts[i]) for i in chunk]
+            for i, generation in zip(chunk, self._decode_batch(rows, [seeds[i] for i in chunk], params), strict=True):
+                results[i] = generation
+        return [r for r in results if r is not None]
+
+    def _decode_batch(
+        self, prompts: list[list[int]], seeds: list[int], params: GenerationParams
+    ) -> list[TokenGeneration]:
         torch = _require_torch()
         stop_ids = self._stop_ids()
         ids, mask, positions = self._left_pad(prompts)
         batch = len(prompts)
         generators = [torch.Generator(device="cpu").manual_seed(s % (2**63)) for s in seeds]
         generated: list[list[int]] = [[] for _ in range(batch)]
+        logprobs: list[list[float]] = [[] for _ in range(batch)]
+        stopped_on: list[int | None] = [None] * batch
         finish: list[str | None] = [None] * batch
         texts = [""] * batch
         past = None
@@ -189,17 +245,21 @@ class LocalChatModel(BaseChatModel):
                     use_cache=True,
                     logits_to_keep=1,
                 )
-                past = out.past_key_values
+                past = out.cache
                 logits = out.logits[:, -1, :].float()
                 next_ids = self._pick(logits, params, generators, finish)
+                scale = params.temperature if params.temperature > 0 else 1.0
+                picked_logprobs = torch.log_softmax(logits / scale, dim=-1).cpu()
                 for row in range(batch):
                     if finish[row] is not None:
                         continue
                     token = int(next_ids[row])
                     if token in stop_ids:
-                        finish[row] = "stop"
+                        finish[row], stopped_on[row] = "stop", token
+                        logprobs[row].append(float(picked_logprobs[row, token]))
                         continue
                     generated[row].append(token)
+                    logprobs[row].append(float(picked_logprobs[row, token]))
                     if params.stop:
                         text = self.tokenizer.decode(generated[row], skip_special_tokens=True)
                         hit = min((text.index(s) for s in params.stop if s and s in text), default=None)
@@ -210,15 +270,14 @@ class LocalChatModel(BaseChatModel):
                 step_ids = next_ids.view(-1, 1).to(self.device)
                 step_positions = step_positions[:, -1:] + 1
                 mask = torch.cat([mask, torch.ones((batch, 1), dtype=mask.dtype, device=self.device)], dim=1)
-        completions = []
+        out_rows = []
         for row in range(batch):
-            if finish[row] is None:
-                finish[row] = "length"
             text = texts[row] if texts[row] else self.tokenizer.decode(generated[row], skip_special_tokens=True)
-            completions.append(
-                Completion(text, len(prompts[row]), len(generated[row]), finish[row], self.spec)  # type: ignore[arg-type]
+            row_ids = generated[row] + ([stopped_on[row]] if stopped_on[row] is not None else [])
+            out_rows.append(
+                TokenGeneration(row_ids, logprobs[row], finish[row] or "length", text, len(generated[row]))  # type: ignore[arg-type]
             )
-        return completions
+        return out_rows
 
     def _pick(self, logits: Any, params: GenerationParams, generators: list[Any], finish: list[str | None]) -> Any:
         torch = _require_torch()
