@@ -1,0 +1,292 @@
+"""Supervise one sandboxed process: feed stdin, collect capped output, enforce the wall limit,
+kill everything of the run, reap it, and read ``sandbox-init``'s status report.
+
+One ``selectors`` loop per run waits on the pipes and on a pidfd of the process, so nothing
+polls and concurrent runs in threads do not interfere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import selectors
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentzoo.tools import _launch
+
+_GRACE_S = 0.25
+"""After the program exits, how long to keep draining pipes held open by leftovers."""
+_HARD_KILL_AFTER_S = 1.0
+"""After a timeout, how long the init may take to kill and reap the run before it is killed."""
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed to start (not the program: its failures are in Execution)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """``sandbox-init``'s status line: how the program ended and what it used."""
+
+    exit_code: int | None
+    signal: int | None
+    cpu_s: float
+    max_rss_kb: int
+    exec_errno: int | None
+
+
+@dataclass(frozen=True)
+class Raw:
+    """What the supervisor saw."""
+
+    status: int
+    """Wait status of the process we started (bwrap, or the init in rlimit mode)."""
+    cpu_s: float
+    """CPU seconds of that process and its waited-for descendants (``os.wait4``)."""
+    max_rss_kb: int
+    """``ru_maxrss`` from ``os.wait4`` (includes the supervisor's memory at spawn time)."""
+    report: Report | None
+    """The init's report (None without ``sandbox-init`` or when it was killed)."""
+    stdout: bytes
+    stderr: bytes
+    wall_s: float
+    timed_out: bool
+    output_truncated: bool
+
+
+def supervise(
+    make_argv: Callable[[int], list[str]],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    stdin: bytes | None,
+    time_limit_s: float,
+    max_output_bytes: int,
+    bwrap: bool,
+    has_init: bool,
+    sweep_uid: int | None,
+    pass_fds: Sequence[int] = (),
+) -> Raw:
+    """Run ``make_argv(status_fd)`` in a new session and supervise it until everything is gone
+    (``pass_fds`` are inherited by the process, and left open for the caller to close)."""
+    status_r, status_w = os.pipe()
+    info_r = info_w = -1
+    argv = make_argv(status_w)
+    passed = [status_w]
+    if bwrap:
+        info_r, info_w = os.pipe()
+        argv = [argv[0], "--info-fd", str(info_w), *argv[1:]]
+        passed.append(info_w)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            pass_fds=[*passed, *pass_fds],
+        )
+    except OSError as err:
+        raise SandboxError(f"could not start {argv[0]}: {err}") from err
+    finally:
+        for fd in passed:
+            os.close(fd)
+    pidfd = os.pidfd_open(proc.pid)
+    deadline = start + time_limit_s
+    out = {"stdout": bytearray(), "stderr": bytearray()}
+    info, report = bytearray(), bytearray()
+    timed_out = truncated = exited = False
+    stop_at: float | None = None
+    end = 0.0
+    # the init process: ours in rlimit mode; pid 1 of the namespace (learnt from --info-fd) in bwrap mode
+    init_pid: int | None = None if bwrap else proc.pid
+    init_fd: int | None = None
+    sel = selectors.DefaultSelector()
+    assert proc.stdout is not None and proc.stderr is not None
+    streams = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr"}
+    for fd in (*streams, status_r, *([info_r] if bwrap else [])):
+        os.set_blocking(fd, False)
+        sel.register(fd, selectors.EVENT_READ)
+    sel.register(pidfd, selectors.EVENT_READ)
+    pending = memoryview(stdin or b"")
+    if proc.stdin is not None:
+        os.set_blocking(proc.stdin.fileno(), False)
+        sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+
+    def hard_kill() -> None:
+        if init_fd is not None:
+            # pid 1 of the namespace: the kernel kills every process in it before pid 1 can
+            # be reaped, so once bwrap (its parent) exits nothing of the run is left
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(init_fd, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    def stop() -> None:
+        # kill the program but let the init reap it, clean up, and report its rusage
+        if has_init and init_pid is not None:
+            for child in _children(init_pid):
+                with contextlib.suppress(OSError):
+                    os.kill(child, signal.SIGKILL)
+        else:
+            hard_kill()
+
+    try:
+        while streams or not exited:
+            now = time.perf_counter()
+            if not exited and now >= deadline and stop_at is None:
+                timed_out = True
+                stop_at = now
+                stop()
+            if exited:
+                wait = end + _GRACE_S - now
+                if wait <= 0:
+                    break
+            elif stop_at is not None:
+                if now - stop_at > _HARD_KILL_AFTER_S:
+                    hard_kill()
+                else:
+                    stop()  # children forked since the last round
+                wait = 0.05
+            else:
+                wait = deadline - now
+            for key, mask in sel.select(timeout=max(0.0, wait)):
+                fd = int(key.fd)
+                if fd == pidfd:
+                    exited = True
+                    end = time.perf_counter()
+                    sel.unregister(pidfd)
+                    if not bwrap:  # leftovers in the session, or under the run's own uid
+                        with contextlib.suppress(OSError):
+                            os.killpg(proc.pid, signal.SIGKILL)
+                        if sweep_uid is not None:
+                            _launch.kill_uid(sweep_uid)
+                elif fd in (info_r, status_r):
+                    chunk = os.read(fd, 4096)
+                    (info if fd == info_r else report).extend(chunk)
+                    if fd == info_r and (not chunk or _CHILD_PID.search(info)):
+                        sel.unregister(fd)
+                        init_pid, init_fd = _open_init(bytes(info), proc.pid)
+                        if stop_at is not None:  # the kill came before we knew pid 1
+                            stop()
+                    elif not chunk:
+                        sel.unregister(fd)
+                elif mask & selectors.EVENT_WRITE:
+                    try:
+                        pending = pending[os.write(fd, pending[:65536]) :]
+                    except BlockingIOError:
+                        pass
+                    except OSError:  # the program closed its stdin
+                        pending = pending[:0]
+                    if not pending:
+                        sel.unregister(fd)
+                        assert proc.stdin is not None
+                        proc.stdin.close()
+                else:
+                    try:
+                        chunk = os.read(fd, 1 << 16)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        sel.unregister(fd)
+                        del streams[fd]
+                        continue
+                    buf = out[streams[fd]]
+                    room = max_output_bytes - len(buf)
+                    buf += chunk[:room]
+                    if len(chunk) > room and not truncated:
+                        truncated = True
+                        if not exited and stop_at is None:
+                            stop_at = time.perf_counter()
+                            stop()
+        _, status, rusage = os.wait4(proc.pid, 0)
+        proc.returncode = status  # we reaped it: keep Popen from ever waiting on a stale pid
+        with contextlib.suppress(BlockingIOError, OSError):
+            report.extend(os.read(status_r, 4096))
+    finally:
+        sel.close()
+        for maybe_fd in (pidfd, status_r, info_r, init_fd):
+            if maybe_fd is not None and maybe_fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(maybe_fd)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if proc.returncode is None:  # an exception above: leave nothing running
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.wait4(proc.pid, 0)
+            proc.returncode = -9
+    return Raw(
+        status=status,
+        cpu_s=rusage.ru_utime + rusage.ru_stime,
+        max_rss_kb=int(rusage.ru_maxrss),
+        report=parse_report(bytes(report)),
+        stdout=bytes(out["stdout"]),
+        stderr=bytes(out["stderr"]),
+        wall_s=end - start,
+        timed_out=timed_out,
+        output_truncated=truncated,
+    )
+
+
+_CHILD_PID = re.compile(rb'"child-pid"\s*:\s*(\d+)\s*[,}]')
+_REPORT = re.compile(rb"^(exit|signal) (\d+) ([\d.]+) ([\d.]+) (\d+)$", re.MULTILINE)
+_ERROR = re.compile(rb"^error (\d+) ", re.MULTILINE)
+
+
+def parse_report(data: bytes) -> Report | None:
+    """Parse ``sandbox-init``'s status lines (None when there is no final line)."""
+    found = _REPORT.search(data)
+    if not found:
+        return None
+    kind, number = found.group(1), int(found.group(2))
+    error = _ERROR.search(data)
+    return Report(
+        exit_code=number if kind == b"exit" else None,
+        signal=number if kind == b"signal" else None,
+        cpu_s=float(found.group(3)) + float(found.group(4)),
+        max_rss_kb=int(found.group(5)),
+        exec_errno=int(error.group(1)) if error else None,
+    )
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
+
+
+def _open_init(info: bytes, bwrap_pid: int) -> tuple[int | None, int | None]:
+    """pid and pidfd of the sandbox's pid 1, from bwrap's ``{"child-pid": N}``; checked to be
+    a child of our (not yet reaped) bwrap, so a recycled pid is never signalled."""
+    found = _CHILD_PID.search(info)
+    if not found:
+        return None, None
+    pid = int(found.group(1))
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:
+        return None, None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        ppid = -1
+    if ppid != bwrap_pid:
+        os.close(fd)
+        return None, None
+    return pid, fd
