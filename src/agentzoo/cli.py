@@ -38,10 +38,11 @@ class CLIError(Exception):
 
 
 def _setup_logging(verbose: bool) -> None:
+    from rich.console import Console
     from rich.logging import RichHandler
 
     level = logging.DEBUG if verbose else logging.INFO
-    handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False)
     handler.setLevel(level)
     root = logging.getLogger("agentzoo")
     root.setLevel(level)
@@ -109,7 +110,16 @@ def build_config(system_id: str, argv: Sequence[str]) -> tuple[SystemConfig, arg
         f.name: getattr(ns, f.name) for f in dataclasses.fields(system.Config)
         if getattr(ns, f.name) is not None
     }
-    return apply_overrides(config, overrides), ns
+    config = apply_overrides(config, overrides)
+    model = getattr(config, "model", None)
+    if isinstance(model, str):
+        from agentzoo.llm import LLMError, check_spec
+
+        try:
+            check_spec(model)
+        except LLMError as exc:
+            raise ConfigError("model", str(exc)) from None
+    return config, ns
 
 
 def cmd_run(args: argparse.Namespace, rest: Sequence[str]) -> int:

@@ -47,6 +47,7 @@ __all__ = [
     "ParseResult",
     "UnsupportedError",
     "assistant",
+    "check_spec",
     "load_model",
     "parse_answer",
     "parse_json",
@@ -56,6 +57,26 @@ __all__ = [
 ]
 
 SPEC_HELP = "local | local:PATH_OR_ID | openai:MODEL@URL | scripted:NAME"
+
+
+def check_spec(spec: str) -> None:
+    """Raise :class:`LLMError` if ``spec`` is not a well-formed model spec (loads nothing)."""
+    kind, _, rest = spec.partition(":")
+    if kind == "local":
+        return
+    if kind == "openai":
+        from agentzoo.llm.openai_compat import OpenAIChatModel
+
+        OpenAIChatModel.from_spec(rest)
+        return
+    if kind == "scripted":
+        from agentzoo.llm import scripted
+
+        if rest not in scripted.policies():
+            allowed = ", ".join(scripted.policies())
+            raise LLMError(f"unknown scripted policy {rest!r}; allowed: {allowed}")
+        return
+    raise LLMError(f"unknown model spec {spec!r}; expected {SPEC_HELP}")
 
 
 def load_model(
