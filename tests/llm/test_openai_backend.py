@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -17,8 +18,8 @@ from agentzoo.llm.openai_compat import OpenAIChatModel
 class Handler(BaseHTTPRequestHandler):
     """A minimal /v1/chat/completions endpoint; /flaky/ fails with 500 twice first."""
 
-    calls: dict[str, int] = {}
-    requests: list[dict] = []
+    calls: ClassVar[dict[str, int]] = {}
+    requests: ClassVar[list[dict]] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -88,7 +89,7 @@ def test_retries_after_500(server: str):
 
 def test_client_errors_are_not_retried(server: str):
     model = _model(f"{server}/bad/v1", max_retries=3)
-    with pytest.raises(LLMError, match="HTTP 400.*model not found"):
+    with pytest.raises(LLMError, match=r"HTTP 400.*model not found"):
         model.chat([user("x")])
     assert Handler.calls["bad"] == 1
 
