@@ -10,7 +10,9 @@ from agentzoo.tools import sandbox
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep compile-cache writes out of the user's cache (sandbox-init stays shared)."""
     from agentzoo.tools import _helper
 
@@ -35,7 +37,7 @@ def hello_cpp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = (
         "#include <cstdio>\n#include <cstdlib>\n"
         "int main(int argc, char** argv){ long long s = 0, x;"
-        " while (scanf(\"%lld\", &x) == 1) s += x; printf(\"sum=%lld\\n\", s);"
+        ' while (scanf("%lld", &x) == 1) s += x; printf("sum=%lld\\n", s);'
         " return argc > 1 ? atoi(argv[1]) : 0; }\n"
     )
     built = cc.compile_program(source, "cpp20", use_cache=False)

@@ -19,7 +19,7 @@ def test_cpp_hello_world(bwrap_mode: str) -> None:
 
 
 def test_cpp20_feature_compiles(bwrap_mode: str) -> None:
-    source = "#include <ranges>\n#include <cstdio>\nint main(){ int s=0; for (int i : std::views::iota(1, 5)) s += i; printf(\"%d\\n\", s); }\n"
+    source = '#include <ranges>\n#include <cstdio>\nint main(){ int s=0; for (int i : std::views::iota(1, 5)) s += i; printf("%d\\n", s); }\n'
     built, ex = cc.compile_and_run(source, "cpp", time_limit_s=10)
     assert built.ok, built.error
     assert ex is not None and ex.stdout == b"10\n"
@@ -48,12 +48,18 @@ def test_cache_hit_by_source_hash(bwrap_mode: str) -> None:
     other_flags = cc.compile_program(source, "cpp20", flags=["-DX=1"])
     assert first.ok and second.ok and other_flags.ok
     assert not first.cached and second.cached and not other_flags.cached
-    assert first.program is not None and second.program is not None and other_flags.program is not None
-    assert first.program.source_hash == second.program.source_hash != other_flags.program.source_hash
+    assert (
+        first.program is not None and second.program is not None and other_flags.program is not None
+    )
+    assert (
+        first.program.source_hash == second.program.source_hash != other_flags.program.source_hash
+    )
 
 
 def test_compiler_cannot_include_host_files(bwrap_mode: str) -> None:
-    built = cc.compile_program('#include "/etc/hostname"\n#include "/root/.bashrc"\nint main(){}\n', use_cache=False)
+    built = cc.compile_program(
+        '#include "/etc/hostname"\n#include "/root/.bashrc"\nint main(){}\n', use_cache=False
+    )
     assert not built.ok and "No such file" in built.error
 
 

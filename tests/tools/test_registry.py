@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -14,9 +15,15 @@ def _registry() -> ToolRegistry:
         "add",
         "Add two integers.",
         lambda a, b, scale=1: str((a + b) * scale),
-        {"a": {"type": "integer"}, "b": {"type": "integer"}, "scale": {"type": "integer", "minimum": 1, "default": 1}},
+        {
+            "a": {"type": "integer"},
+            "b": {"type": "integer"},
+            "scale": {"type": "integer", "minimum": 1, "default": 1},
+        },
     )
-    unit = FunctionTool("unit", "Pick a unit.", lambda unit: unit, {"unit": {"type": "string", "enum": ["m", "s"]}})
+    unit = FunctionTool(
+        "unit", "Pick a unit.", lambda unit: unit, {"unit": {"type": "string", "enum": ["m", "s"]}}
+    )
     boom = FunctionTool("boom", "Always fails.", lambda: 1 / 0)
     return ToolRegistry([add, unit, boom])
 
@@ -65,7 +72,10 @@ def test_call_text_parses_model_output() -> None:
 def test_listing_for_prompts_and_servers() -> None:
     tools = _registry()
     assert tools.names == ["add", "unit", "boom"] and len(tools) == 3 and "add" in tools
-    assert tools.describe().splitlines()[0] == "- add(a: integer, b: integer, scale?: integer) - Add two integers."
+    assert (
+        tools.describe().splitlines()[0]
+        == "- add(a: integer, b: integer, scale?: integer) - Add two integers."
+    )
     spec = tools.specs()[1]
     assert spec["type"] == "function" and spec["function"]["name"] == "unit"
     assert spec["function"]["parameters"]["properties"]["unit"]["enum"] == ["m", "s"]
@@ -83,7 +93,11 @@ def test_subclassing_tool() -> None:
     class Echo(Tool):
         name = "echo"
         description = "Echo the text."
-        parameters = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 5}}, "required": ["text"]}
+        parameters: Mapping[str, Any] = {
+            "type": "object",
+            "properties": {"text": {"type": "string", "maxLength": 5}},
+            "required": ["text"],
+        }
 
         def run(self, **arguments: Any) -> str:
             return str(arguments["text"])

@@ -15,7 +15,11 @@ PY = sys.executable
 
 
 def test_stdin_stdout_and_exit_code(bwrap_mode: str) -> None:
-    ex = sandbox.run([PY, "-c", "import sys; d = sys.stdin.read(); print(d[::-1]); sys.exit(3)"], stdin="abc", time_limit_s=10)
+    ex = sandbox.run(
+        [PY, "-c", "import sys; d = sys.stdin.read(); print(d[::-1]); sys.exit(3)"],
+        stdin="abc",
+        time_limit_s=10,
+    )
     assert ex.stdout == b"cba\n"
     assert ex.exit_code == 3 and ex.signal is None
     assert ex.status == "exit 3" and not ex.ok
@@ -50,13 +54,20 @@ def test_files_are_placed(bwrap_mode: str, tmp_path: Path) -> None:
     src = tmp_path / "data.txt"
     src.write_text("from a path")
     files = {"a.txt": "text", "sub/b.bin": b"\x00\x01", "c.txt": src}
-    ex = sandbox.run(["sh", "-c", "cat a.txt; od -An -tx1 sub/b.bin; cat c.txt"], files=files, time_limit_s=10)
+    ex = sandbox.run(
+        ["sh", "-c", "cat a.txt; od -An -tx1 sub/b.bin; cat c.txt"], files=files, time_limit_s=10
+    )
     assert ex.stdout.split() == [b"text", b"00", b"01", b"from", b"a", b"path"]
 
 
 def test_given_workdir_is_kept(bwrap_mode: str, tmp_path: Path) -> None:
     work = tmp_path / "work"
-    ex = sandbox.run(["sh", "-c", "cat in.txt > out.txt; pwd"], files={"in.txt": "hello"}, workdir=work, time_limit_s=10)
+    ex = sandbox.run(
+        ["sh", "-c", "cat in.txt > out.txt; pwd"],
+        files={"in.txt": "hello"},
+        workdir=work,
+        time_limit_s=10,
+    )
     assert ex.ok, ex.stderr
     assert (work / "out.txt").read_text() == "hello"
     assert ex.stdout.strip().decode() == str(work.resolve()) == ex.workdir
@@ -70,7 +81,9 @@ def test_environment_is_clean(bwrap_mode: str, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_numpy_importable(bwrap_mode: str) -> None:
-    ex = sandbox.run([PY, "-c", "import numpy as np; print(int(np.arange(5).sum()))"], time_limit_s=30)
+    ex = sandbox.run(
+        [PY, "-c", "import numpy as np; print(int(np.arange(5).sum()))"], time_limit_s=30
+    )
     assert ex.stdout == b"10\n", ex.stderr
 
 
@@ -115,7 +128,9 @@ def test_concurrent_runs(bwrap_mode: str) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert {i: (r.stdout, r.exit_code) for i, r in results.items()} == {i: (f"{i}\n".encode(), i) for i in range(6)}
+    assert {i: (r.stdout, r.exit_code) for i, r in results.items()} == {
+        i: (f"{i}\n".encode(), i) for i in range(6)
+    }
 
 
 def test_bad_arguments() -> None:
@@ -129,7 +144,9 @@ def test_bad_arguments() -> None:
         sandbox.run(["true"], mode="docker", time_limit_s=1)  # type: ignore[arg-type]
 
 
-def test_fallback_without_bwrap_warns_and_reports(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_fallback_without_bwrap_warns_and_reports(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("AGENTZOO_BWRAP", "none")
     monkeypatch.setenv("AGENTZOO_SANDBOX", "auto")
     monkeypatch.setattr(sandbox, "_warned", set())

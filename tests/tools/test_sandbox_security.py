@@ -68,7 +68,9 @@ def test_no_connection_to_external_address(bwrap_mode: str) -> None:
     ex = sandbox.run([PY, "-c", CONNECT, "1.1.1.1", "53"], time_limit_s=15)
     assert ex.stdout.startswith(b"blocked"), ex.stdout
     assert b"unreachable" in ex.stdout.lower()  # no route at all, not merely a slow timeout
-    dns = sandbox.run([PY, "-c", "import socket; socket.getaddrinfo('example.com', 80)"], time_limit_s=15)
+    dns = sandbox.run(
+        [PY, "-c", "import socket; socket.getaddrinfo('example.com', 80)"], time_limit_s=15
+    )
     assert dns.exit_code == 1 and b"gaierror" in dns.stderr
 
 
@@ -100,7 +102,13 @@ def test_no_writes_outside_workdir(bwrap_mode: str) -> None:
 
 
 def test_no_reading_home_ssh_or_repo(bwrap_mode: str) -> None:
-    probes = [str(Path.home() / ".ssh"), str(Path.home()), str(REPO / "pyproject.toml"), str(REPO / "src"), "/etc/shadow"]
+    probes = [
+        str(Path.home() / ".ssh"),
+        str(Path.home()),
+        str(REPO / "pyproject.toml"),
+        str(REPO / "src"),
+        "/etc/shadow",
+    ]
     script = (
         "import os, sys\n"
         "for path in sys.argv[1:]:\n"
@@ -203,7 +211,9 @@ def test_no_leftover_children(bwrap_mode: str, mode: str) -> None:
 def test_leftover_detector_sees_unsandboxed_daemons() -> None:
     """Control for the test above: the same script run without the sandbox leaves daemons."""
     marker = f"{int(uuid.uuid4().int % 10**6)}.124"
-    subprocess.run(["sh", "-c", f"setsid sleep {marker} & (setsid sleep {marker} &); sleep 0.2"], check=True)
+    subprocess.run(
+        ["sh", "-c", f"setsid sleep {marker} & (setsid sleep {marker} &); sleep 0.2"], check=True
+    )
     found = _host_processes_with(marker)
     for pid in found:
         os.kill(pid, signal.SIGKILL)

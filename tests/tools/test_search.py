@@ -12,15 +12,33 @@ from agentzoo.tools.registry import ToolRegistry
 from agentzoo.tools.search import Document, OpenTool, SearchEngine, SearchTool, tokenize
 
 CORPUS = [
-    Document("plants", "Photosynthesis lets plants turn light into sugar; chlorophyll absorbs the light.", "Plants"),
-    Document("stars", "Stars fuse hydrogen into helium and shine with their own light for billions of years.", "Stars"),
-    Document("cells", "Cells divide by mitosis. Plant cells have walls and chloroplasts full of chlorophyll.", "Cells"),
-    Document("ovens", "An oven turns electricity into heat for baking bread and roasting vegetables.", "Ovens"),
+    Document(
+        "plants",
+        "Photosynthesis lets plants turn light into sugar; chlorophyll absorbs the light.",
+        "Plants",
+    ),
+    Document(
+        "stars",
+        "Stars fuse hydrogen into helium and shine with their own light for billions of years.",
+        "Stars",
+    ),
+    Document(
+        "cells",
+        "Cells divide by mitosis. Plant cells have walls and chloroplasts full of chlorophyll.",
+        "Cells",
+    ),
+    Document(
+        "ovens",
+        "An oven turns electricity into heat for baking bread and roasting vegetables.",
+        "Ovens",
+    ),
     Document("rivers", "Rivers carry water and sediment from mountains to the sea.", "Rivers"),
 ]
 
 
-def bm25_lucene(docs: list[list[str]], query: list[str], k1: float = 1.5, b: float = 0.75) -> list[float]:
+def bm25_lucene(
+    docs: list[list[str]], query: list[str], k1: float = 1.5, b: float = 0.75
+) -> list[float]:
     """Brute-force BM25 (Lucene variant), written from the formula."""
     n = len(docs)
     avgdl = sum(len(d) for d in docs) / n
@@ -49,7 +67,9 @@ def test_known_best_document() -> None:
 
 def test_scores_match_hand_computed_bm25() -> None:
     texts = ["a b c a", "b c d", "a a a e", "e f", "c c b a"]
-    engine = SearchEngine([(str(i), t) for i, t in enumerate(texts)], language=None, stopwords=False)
+    engine = SearchEngine(
+        [(str(i), t) for i, t in enumerate(texts)], language=None, stopwords=False
+    )
     docs = [t.split() for t in texts]
     for query in ["a", "a e", "c b", "f f", "d a"]:
         expected = bm25_lucene(docs, query.split())
@@ -59,7 +79,9 @@ def test_scores_match_hand_computed_bm25() -> None:
 
 
 def test_rankings_are_deterministic_with_ties() -> None:
-    docs = [Document(f"d{i}", "alpha beta gamma") for i in range(30)] + [Document("z", "alpha alpha beta")]
+    docs = [Document(f"d{i}", "alpha beta gamma") for i in range(30)] + [
+        Document("z", "alpha alpha beta")
+    ]
     first = SearchEngine(docs).search("alpha", k=10)
     again = SearchEngine(docs).search("alpha", k=10)
     assert first == again
@@ -78,7 +100,11 @@ def test_stemming_and_stopwords() -> None:
 
 
 def test_snippets_are_bounded_and_on_topic() -> None:
-    long_text = ("Unrelated words about weather and trains. " * 40) + "The zebra crossing is here. " + ("More filler text. " * 40)
+    long_text = (
+        ("Unrelated words about weather and trains. " * 40)
+        + "The zebra crossing is here. "
+        + ("More filler text. " * 40)
+    )
     engine = SearchEngine([("long", long_text), ("short", "A zebra.")], snippet_chars=120)
     hits = engine.search("zebra crossing")
     assert {h.doc_id for h in hits} == {"long", "short"}

@@ -55,7 +55,9 @@ def _build() -> str | None:
             if done.returncode == 0:
                 break
         else:
-            log.warning("could not build sandbox-init: %s", done.stderr.decode(errors="replace")[-500:])
+            log.warning(
+                "could not build sandbox-init: %s", done.stderr.decode(errors="replace")[-500:]
+            )
             return None
         os.chmod(out, 0o755)
         staged = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")

@@ -115,7 +115,9 @@ def resolve_mode(mode: str | None) -> tuple[str, str | None, str]:
     if wanted == "rlimit":
         return "rlimit", None, ""
     path = bwrap_path()
-    reason = "bubblewrap (bwrap) is not installed" if path is None else probe_bwrap(path, os.geteuid())
+    reason = (
+        "bubblewrap (bwrap) is not installed" if path is None else probe_bwrap(path, os.geteuid())
+    )
     if reason is None and path is not None:
         return "bwrap", path, ""
     if wanted == "bwrap":

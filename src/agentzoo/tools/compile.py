@@ -37,7 +37,14 @@ from pathlib import Path
 from agentzoo.tools import sandbox
 from agentzoo.tools.sandbox import Execution
 
-__all__ = ["LANGUAGES", "CompileResult", "Program", "compile_and_run", "compile_program", "run_program"]
+__all__ = [
+    "LANGUAGES",
+    "CompileResult",
+    "Program",
+    "compile_and_run",
+    "compile_program",
+    "run_program",
+]
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +148,15 @@ def compile_program(
                 else:
                     program_path = Path(tempfile.mkdtemp(prefix="agentzoo-bin-")) / "main"
                     shutil.copy2(binary, program_path)
-                return CompileResult(True, _cxx_program(language, key, program_path), "", False, elapsed, ex)
+                return CompileResult(
+                    True, _cxx_program(language, key, program_path), "", False, elapsed, ex
+                )
             error = _diagnostics(ex, time_limit_s, max_error_lines)
-            if use_cache and ex.exit_code not in (None, 0) and not (ex.timed_out or ex.memory_exceeded):
+            if (
+                use_cache
+                and ex.exit_code not in (None, 0)
+                and not (ex.timed_out or ex.memory_exceeded)
+            ):
                 _store(entry, "error.txt", error.encode(), executable=False)
             return CompileResult(False, None, error, False, elapsed, ex)
         finally:
@@ -184,7 +197,9 @@ def compile_and_run(
 # -- internals ----------------------------------------------------------------------------------
 
 
-def _check_python(code: bytes, language: str, flags: tuple[str, ...], max_error_lines: int) -> CompileResult:
+def _check_python(
+    code: bytes, language: str, flags: tuple[str, ...], max_error_lines: int
+) -> CompileResult:
     started = time.perf_counter()
     key = _key(code, language, (*PYTHON_FLAGS, *flags))
     try:
@@ -192,7 +207,9 @@ def _check_python(code: bytes, language: str, flags: tuple[str, ...], max_error_
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as err:
         message = _head(f"{type(err).__name__}: {err}", max_error_lines)
         return CompileResult(False, None, message, False, time.perf_counter() - started)
-    program = Program(language, key, (sys.executable, *PYTHON_FLAGS, *flags, "main.py"), {"main.py": code})
+    program = Program(
+        language, key, (sys.executable, *PYTHON_FLAGS, *flags, "main.py"), {"main.py": code}
+    )
     return CompileResult(True, program, "", False, time.perf_counter() - started)
 
 
@@ -239,7 +256,9 @@ def _head(text: str, max_lines: int) -> str:
 
 
 def _key(code: bytes, language: str, flags: Sequence[str]) -> str:
-    meta = json.dumps({"language": language, "flags": list(flags), "compiler": _compiler_id(language)})
+    meta = json.dumps(
+        {"language": language, "flags": list(flags), "compiler": _compiler_id(language)}
+    )
     return hashlib.sha256(meta.encode() + b"\0" + code).hexdigest()
 
 
@@ -267,7 +286,9 @@ def _gxx_accepts(std: str) -> bool:
     if gxx is None:
         return False
     done = subprocess.run(
-        [gxx, f"-std={std}", "-fsyntax-only", "-x", "c++", "-"], input=b"int main(){}", capture_output=True
+        [gxx, f"-std={std}", "-fsyntax-only", "-x", "c++", "-"],
+        input=b"int main(){}",
+        capture_output=True,
     )
     return done.returncode == 0
 

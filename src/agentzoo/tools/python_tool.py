@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,13 @@ def run_python(
     if marker:
         stdout, value = head, tail
     stderr = ex.stderr_text
-    return PythonResult(stdout, stderr, value, ex, _observation(stdout, stderr, value, ex, time_limit_s, memory_limit_mb, max_chars))
+    return PythonResult(
+        stdout,
+        stderr,
+        value,
+        ex,
+        _observation(stdout, stderr, value, ex, time_limit_s, memory_limit_mb, max_chars),
+    )
 
 
 class PythonTool(Tool):
@@ -108,7 +115,7 @@ class PythonTool(Tool):
         "Run a Python 3 snippet (numpy available, no network, fresh process each call) and "
         "return its stdout, stderr and the value of its last expression."
     )
-    parameters: dict[str, Any] = {
+    parameters: Mapping[str, Any] = {
         "type": "object",
         "properties": {"code": {"type": "string", "description": "Python source to execute."}},
         "required": ["code"],
@@ -141,13 +148,21 @@ class PythonTool(Tool):
 
 
 def _observation(
-    stdout: str, stderr: str, value: str | None, ex: Execution, time_limit_s: float, memory_limit_mb: float, max_chars: int
+    stdout: str,
+    stderr: str,
+    value: str | None,
+    ex: Execution,
+    time_limit_s: float,
+    memory_limit_mb: float,
+    max_chars: int,
 ) -> str:
     status = ""
     if ex.timed_out:
         status = f"[timed out after {time_limit_s:g} s]"
     elif ex.memory_exceeded:
-        status = f"[memory limit exceeded: {ex.max_rss_mb:.0f} MiB used, limit {memory_limit_mb:g} MiB]"
+        status = (
+            f"[memory limit exceeded: {ex.max_rss_mb:.0f} MiB used, limit {memory_limit_mb:g} MiB]"
+        )
     elif ex.cpu_exceeded:
         status = f"[CPU time limit exceeded ({time_limit_s:g} s)]"
     elif ex.output_truncated:
@@ -159,7 +174,11 @@ def _observation(
     # shares of the budget: the status and labels first, then stdout, stderr, value
     budget = max(0, max_chars - len(status) - 40)
     parts = []
-    sections = [("stdout", stdout, "middle"), ("stderr", stderr, "head"), ("value", value or "", "tail")]
+    sections = [
+        ("stdout", stdout, "middle"),
+        ("stderr", stderr, "head"),
+        ("value", value or "", "tail"),
+    ]
     present = [s for s in sections if s[1].strip()]
     for i, (label, text, cut) in enumerate(present):
         share = budget // (len(present) - i)

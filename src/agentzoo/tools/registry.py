@@ -128,7 +128,11 @@ class Tool(ABC):
         if problems:
             return f"Error: invalid arguments for tool {self.name!r}: {'; '.join(problems)}"
         for key, prop in properties.items():  # JSON has one number type: 3.0 is a valid integer
-            if isinstance(prop, Mapping) and prop.get("type") == "integer" and isinstance(merged.get(key), float):
+            if (
+                isinstance(prop, Mapping)
+                and prop.get("type") == "integer"
+                and isinstance(merged.get(key), float)
+            ):
                 merged[key] = int(merged[key])
         try:
             return self.run(**merged)
@@ -140,7 +144,11 @@ class Tool(ABC):
         """The OpenAI function-calling description of this tool."""
         return {
             "type": "function",
-            "function": {"name": self.name, "description": self.description, "parameters": dict(self.parameters)},
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": dict(self.parameters),
+            },
         }
 
     def signature(self) -> str:
@@ -172,8 +180,17 @@ class FunctionTool(Tool):
         self.name = name
         self.description = description
         self.function = function
-        needed = list(required) if required is not None else [k for k, v in props.items() if "default" not in v]
-        self.parameters = {"type": "object", "properties": props, "required": needed, "additionalProperties": False}
+        needed = (
+            list(required)
+            if required is not None
+            else [k for k, v in props.items() if "default" not in v]
+        )
+        self.parameters = {
+            "type": "object",
+            "properties": props,
+            "required": needed,
+            "additionalProperties": False,
+        }
 
     def run(self, **arguments: Any) -> str:
         """Call the function; its result is turned into text with ``str``."""
@@ -219,7 +236,9 @@ class ToolRegistry:
         """Call tool ``name``; an unknown name gives an ``Error: ...`` observation."""
         tool = self._tools.get(name)
         if tool is None:
-            return f"Error: unknown tool {name!r}; available tools: {', '.join(self._tools) or 'none'}"
+            return (
+                f"Error: unknown tool {name!r}; available tools: {', '.join(self._tools) or 'none'}"
+            )
         return tool(arguments)
 
     def call_text(self, text: str, tag: str = "tool_call") -> str:

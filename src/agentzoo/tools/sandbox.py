@@ -199,14 +199,21 @@ def run(
     work: Path | None = None
     owner: os.stat_result | None = None
     if not private:
-        work = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="agentzoo-sbx-"))
+        work = (
+            Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="agentzoo-sbx-"))
+        )
         work.mkdir(parents=True, exist_ok=True)
         work = work.resolve()
         owner = work.stat()
     placed: list[_launch.Placed] = []
     try:
         with _launch.lease_uid() as uid:
-            if work is not None and chosen == "rlimit" and uid is not None and not _reachable(argv_cmd[0], work):
+            if (
+                work is not None
+                and chosen == "rlimit"
+                and uid is not None
+                and not _reachable(argv_cmd[0], work)
+            ):
                 _warn_once(
                     f"uid:{argv_cmd[0]}",
                     "rlimit mode: %s is not accessible to an unprivileged user, so it runs as "
@@ -324,7 +331,11 @@ def _verdict(
 
 
 def _check_limits(
-    time_limit_s: float, memory_limit_mb: float | None, cpu_limit_s: float | None, max_processes: int, max_output_bytes: int
+    time_limit_s: float,
+    memory_limit_mb: float | None,
+    cpu_limit_s: float | None,
+    max_processes: int,
+    max_output_bytes: int,
 ) -> None:
     if not time_limit_s > 0:
         raise ValueError(f"time_limit_s: must be > 0, got {time_limit_s}")

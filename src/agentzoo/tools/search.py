@@ -115,7 +115,7 @@ class SearchEngine:
         import bm25s
 
         self.documents: list[Document] = [_as_document(d) for d in documents]
-        self.settings = {
+        self.settings: dict[str, Any] = {
             "k1": k1,
             "b": b,
             "method": method,
@@ -123,7 +123,7 @@ class SearchEngine:
             "stopwords": stopwords,
             "snippet_chars": snippet_chars,
         }
-        self._position = {}
+        self._position: dict[str, int] = {}
         for i, doc in enumerate(self.documents):
             if doc.doc_id in self._position:
                 raise ValueError(f"documents: doc_id {doc.doc_id!r} appears twice")
@@ -155,7 +155,9 @@ class SearchEngine:
         return len(self.documents)
 
     def _terms(self, query: str) -> list[str]:
-        return tokenize(query, language=self.settings["language"], stopwords=bool(self.settings["stopwords"]))
+        return tokenize(
+            query, language=self.settings["language"], stopwords=bool(self.settings["stopwords"])
+        )
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for ``query`` (in insertion order)."""
@@ -180,7 +182,9 @@ class SearchEngine:
         hits = []
         for rank, i in enumerate(candidates[order], start=1):
             doc = self.documents[int(i)]
-            hits.append(Hit(doc.doc_id, float(scores[i]), rank, doc.title, self._snippet(doc.text, terms)))
+            hits.append(
+                Hit(doc.doc_id, float(scores[i]), rank, doc.title, self._snippet(doc.text, terms))
+            )
         return hits
 
     def open(self, doc_id: str) -> Document:
@@ -260,18 +264,24 @@ def _as_document(item: Document | tuple[str, ...] | Mapping[str, str]) -> Docume
     if isinstance(item, Mapping):
         doc_id = item.get("doc_id", item.get("id"))
         if doc_id is None or "text" not in item:
-            raise ValueError(f"documents: a mapping needs 'doc_id' (or 'id') and 'text', got keys {sorted(item)}")
+            raise ValueError(
+                f"documents: a mapping needs 'doc_id' (or 'id') and 'text', got keys {sorted(item)}"
+            )
         return Document(str(doc_id), str(item["text"]), str(item.get("title", "")))
     if isinstance(item, Sequence) and len(item) in (2, 3):
         return Document(str(item[0]), str(item[1]), str(item[2]) if len(item) == 3 else "")
-    raise ValueError(f"documents: expected Document, (doc_id, text[, title]) or a mapping, got {item!r:.80}")
+    raise ValueError(
+        f"documents: expected Document, (doc_id, text[, title]) or a mapping, got {item!r:.80}"
+    )
 
 
 class SearchTool(Tool):
     """The ``search`` tool: ``query`` -> numbered hits with id, title and snippet."""
 
     name = "search"
-    description = "Search the document collection; returns the best matches with their ids and snippets."
+    description = (
+        "Search the document collection; returns the best matches with their ids and snippets."
+    )
 
     def __init__(self, engine: SearchEngine, *, k: int = 5, name: str = "search") -> None:
         """Search ``engine``; ``k`` hits unless the call asks for fewer or more (at most 20)."""
@@ -294,7 +304,8 @@ class SearchTool(Tool):
         if not hits:
             return f"No results for {arguments['query']!r}."
         return "\n\n".join(
-            f"[{h.rank}] {h.doc_id}" + (f" - {h.title}" if h.title else "") + f"\n{h.snippet}" for h in hits
+            f"[{h.rank}] {h.doc_id}" + (f" - {h.title}" if h.title else "") + f"\n{h.snippet}"
+            for h in hits
         )
 
 
@@ -311,7 +322,9 @@ class OpenTool(Tool):
         self.name = name
         self.parameters = {
             "type": "object",
-            "properties": {"doc_id": {"type": "string", "description": "An id from search results."}},
+            "properties": {
+                "doc_id": {"type": "string", "description": "An id from search results."}
+            },
             "required": ["doc_id"],
             "additionalProperties": False,
         }
