@@ -1,0 +1,5 @@
+"""Environments shared by systems or useful on their own (each in its own subpackage).
+
+* :mod:`agentzoo.envs.office` — an OfficeBench-compatible office (Excel, Word, calendar,
+  email, PDF reading, a confined shell) with OfficeBench's evaluators.
+"""
