@@ -67,6 +67,19 @@ def test_run_smoke(tmp_path: Path) -> None:
         plt.close(figure)
 
 
+def test_run_on_a_utility_file(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text("3,0,1\n0,3,1\n1,1,1\n")
+    config = Config(utility=("file",), utility_file=path, sizes=(3, 2), anytime_sizes=(), spectrum_size=())
+    result = run(config)
+    assert result.metrics["n_instances"] == 1 and result.metrics["exact_solved_fraction"] == 1.0
+    exact = result.records[result.records["algorithm"] == "exact"]
+    assert exact["value"].item() == 2.0  # agent 2 gets 1 per round whatever it gets: OPT = 2
+    path.write_text("3,0,1\n0,x,1\n1,1,1\n")
+    with pytest.raises(ValueError, match=r"data row 2, column 2: 'x' is not a number"):
+        run(config)
+
+
 def test_registry_loads_the_system() -> None:
     system = registry.load("fair-matching")
     assert system.Config is Config and system.figures is figures

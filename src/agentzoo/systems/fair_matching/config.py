@@ -44,7 +44,7 @@ class Config(SystemConfig):
     int_scale: int = 0
     """k > 0 rounds utilities to integers 0..k (largest utility = k) for exact arithmetic; 0 keeps floats."""
     utility_file: Path | None = None
-    """CSV or NPY n×n utility matrix for the `file` generator."""
+    """CSV or NPY n×n utility matrix for the `file` generator (n comes from the file, T from `sizes`)."""
     objective: Literal["optimal", "anytime"] = "optimal"
     """Which schedule the exact solver returns: end-of-horizon optimal, or anytime optimal."""
     algorithms: tuple[str, ...] = ALL_ALGORITHMS

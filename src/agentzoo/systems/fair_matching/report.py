@@ -100,16 +100,13 @@ def _table_figure(plt: Any, header: list[str], cells: list[list[str]], wide: boo
     import textwrap
 
     if wide:
-        cells = [[c[0], "\n".join(textwrap.wrap(c[1], 90))] for c in cells]
-    height = 0.5 + 0.42 * sum(max(str(c).count("\n") + 1 for c in row) for row in cells)
-    fig, ax = plt.subplots(figsize=(13 if wide else 8, height))
+        cells = [[c[0], "\n".join(textwrap.wrap(c[1], 110))] for c in cells]
+    lines = sum(max(str(c).count("\n") + 1 for c in row) for row in [header, *cells])
+    fig, ax = plt.subplots(figsize=(13 if wide else 8, 0.3 + 0.25 * lines))
     ax.axis("off")
-    table = ax.table(cellText=cells, colLabels=header, loc="center", cellLoc="left",
-                     colWidths=[0.18, 0.82] if wide else None)
+    table = ax.table(cellText=cells, colLabels=header, cellLoc="left", bbox=[0, 0, 1, 1],
+                     colWidths=[0.16, 0.84] if wide else None)
     table.auto_set_font_size(False)
     table.set_fontsize(8)
-    for cell in table.get_celld().values():
-        lines = max(1, cell.get_text().get_text().count("\n") + 1)
-        cell.set_height(0.9 / (len(cells) + 1) * lines if not wide else cell.get_height() * lines)
     fig.tight_layout()
     return fig
