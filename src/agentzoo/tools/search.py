@@ -160,12 +160,24 @@ class SearchEngine:
         )
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document for ``query`` (in insertion order)."""
+        """BM25 score of every document for ``query`` (in insertion order, float64)."""
         vocab = self.retriever.vocab_dict
         ids = [vocab[t] for t in self._terms(query) if t in vocab]
+        n = len(self.documents)
         if not ids:
-            return np.zeros(len(self.documents), dtype=np.float32)
-        return np.asarray(self.retriever.get_scores_from_ids(ids))
+            return np.zeros(n)
+        # sum the precomputed per-(term, document) BM25 weights of the query's terms; bincount
+        # adds in a fixed order (deterministic) and is much faster than np.add.at
+        index = self.retriever.scores
+        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        postings = [slice(int(indptr[t]), int(indptr[t + 1])) for t in ids]
+        docs = np.concatenate([indices[p] for p in postings])
+        weights = np.concatenate([data[p] for p in postings]).astype(np.float64)
+        scores = np.bincount(docs, weights=weights, minlength=n)
+        nonoccurrence = getattr(self.retriever, "nonoccurrence_array", None)
+        if nonoccurrence is not None:  # BM25L and BM25+ also score absent terms
+            scores += float(nonoccurrence[ids].sum())
+        return scores
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The ``k`` best documents for ``query`` (fewer when fewer share a term with it)."""
@@ -179,11 +191,20 @@ class SearchEngine:
             candidates = candidates[scores[candidates] >= kth]
         order = np.lexsort((candidates, -scores[candidates]))[:k]  # score desc, then position
         terms = set(self._terms(query))
+        # snippet candidates: words starting like a query stem ("fli" <- "flies"), found with
+        # str.find; only these are stemmed and checked, not every word of every hit
+        prefixes = sorted({t[:-1] if len(t) > 1 else t for t in terms})
         hits = []
         for rank, i in enumerate(candidates[order], start=1):
             doc = self.documents[int(i)]
             hits.append(
-                Hit(doc.doc_id, float(scores[i]), rank, doc.title, self._snippet(doc.text, terms))
+                Hit(
+                    doc.doc_id,
+                    float(scores[i]),
+                    rank,
+                    doc.title,
+                    self._snippet(doc.text, terms, prefixes),
+                )
             )
         return hits
 
@@ -194,15 +215,25 @@ class SearchEngine:
         except KeyError:
             raise KeyError(f"no document with doc_id {doc_id!r}") from None
 
-    def _snippet(self, text: str, terms: set[str]) -> str:
+    def _snippet(self, text: str, terms: set[str], prefixes: list[str]) -> str:
         limit = int(self.settings["snippet_chars"])
         if len(text) <= limit:
             return text
         language = self.settings["language"]
-        words = list(_WORD.finditer(text))
-        lowered = [m.group().lower() for m in words]
-        stems = _stemmer(str(language)).stemWords(lowered) if language else lowered
-        hits = [m.start() for m, s in zip(words, stems) if s in terms]
+        lowered_text = text.lower()
+        starts: list[int] = []
+        words: list[str] = []
+        for prefix in prefixes:
+            pos = lowered_text.find(prefix)
+            while pos >= 0:
+                if pos == 0 or not _WORD.match(lowered_text, pos - 1):  # at a word start
+                    word = _WORD.match(lowered_text, pos)
+                    if word is not None:
+                        starts.append(pos)
+                        words.append(word.group())
+                pos = lowered_text.find(prefix, pos + 1)
+        stems = _stemmer(str(language)).stemWords(words) if language else words
+        hits = sorted({start for start, stem in zip(starts, stems) if stem in terms})
         best_start, best_count, j = 0, 0, 0
         for i, start in enumerate(hits):  # the window [start, start + limit) with most hits
             j = max(j, i)
