@@ -173,10 +173,10 @@ class SearchEngine:
         postings = [slice(int(indptr[t]), int(indptr[t + 1])) for t in ids]
         docs = np.concatenate([indices[p] for p in postings])
         weights = np.concatenate([data[p] for p in postings]).astype(np.float64)
-        scores = np.bincount(docs, weights=weights, minlength=n)
+        scores: np.ndarray = np.bincount(docs, weights=weights, minlength=n).astype(np.float64)
         nonoccurrence = getattr(self.retriever, "nonoccurrence_array", None)
         if nonoccurrence is not None:  # BM25L and BM25+ also score absent terms
-            scores += float(nonoccurrence[ids].sum())
+            scores = scores + float(nonoccurrence[ids].sum())
         return scores
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
