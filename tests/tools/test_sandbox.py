@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentzoo.tools import sandbox
+from agentzoo.tools import _prepare, sandbox
 
 PY = sys.executable
 
@@ -149,7 +149,7 @@ def test_fallback_without_bwrap_warns_and_reports(
 ) -> None:
     monkeypatch.setenv("AGENTZOO_BWRAP", "none")
     monkeypatch.setenv("AGENTZOO_SANDBOX", "auto")
-    monkeypatch.setattr(sandbox, "_warned", set())
+    monkeypatch.setattr(_prepare, "_warned", set())
     with caplog.at_level("WARNING"):
         ex = sandbox.run(["sh", "-c", "echo hi; exit 2"], time_limit_s=10)
     assert ex.mode == "rlimit" and ex.stdout == b"hi\n" and ex.exit_code == 2
@@ -159,3 +159,42 @@ def test_fallback_without_bwrap_warns_and_reports(
     monkeypatch.setenv("AGENTZOO_SANDBOX", "bwrap")
     with pytest.raises(sandbox.SandboxUnavailableError):
         sandbox.run(["true"], time_limit_s=10)
+
+
+INTERACTIVE = (
+    "import sys\n"
+    "for line in sys.stdin:\n"
+    "    n = int(line)\n"
+    "    if n < 0:\n"
+    "        break\n"
+    "    print(n * n, flush=True)\n"
+    "print('bye', file=sys.stderr)\n"
+)
+
+
+def test_spawn_conversation(bwrap_mode: str) -> None:
+    with sandbox.spawn([PY, "-c", INTERACTIVE], time_limit_s=20) as proc:
+        answers = []
+        for n in (3, 4, 12):
+            proc.stdin.write(f"{n}\n".encode())
+            proc.stdin.flush()
+            answers.append(int(proc.stdout.readline()))
+        proc.stdin.write(b"-1\n")
+        proc.stdin.flush()
+        result = proc.close()
+    assert answers == [9, 16, 144]
+    assert result.ok and result.stderr == b"bye\n" and result.stdout == b""
+    assert result.mode == "bwrap" and result.max_rss_mb > 0
+
+
+def test_spawn_time_limit_and_kill(bwrap_mode: str) -> None:
+    silent = sandbox.spawn([PY, "-c", "import time; time.sleep(60)"], time_limit_s=1.0)
+    result = silent.wait(timeout=10)
+    assert result.timed_out and result.wall_s < 1.5
+    with sandbox.spawn([PY, "-c", "import time; time.sleep(60)"], time_limit_s=30) as proc:
+        assert proc.poll() is None
+        with pytest.raises(TimeoutError):
+            proc.wait(timeout=0.2)
+        proc.kill()
+        killed = proc.wait(timeout=10)
+    assert not killed.timed_out and killed.signal == signal.SIGKILL and not killed.ok

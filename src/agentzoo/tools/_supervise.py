@@ -13,10 +13,12 @@ import re
 import selectors
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from agentzoo.tools import _launch
 
@@ -60,185 +62,249 @@ class Raw:
     output_truncated: bool
 
 
-def supervise(
-    make_argv: Callable[[int], list[str]],
-    *,
-    env: dict[str, str],
-    cwd: Path,
-    stdin: bytes | None,
-    time_limit_s: float,
-    max_output_bytes: int,
-    bwrap: bool,
-    has_init: bool,
-    sweep_uid: int | None,
-    pass_fds: Sequence[int] = (),
-) -> Raw:
-    """Run ``make_argv(status_fd)`` in a new session and supervise it until everything is gone
-    (``pass_fds`` are inherited by the process, and left open for the caller to close)."""
-    status_r, status_w = os.pipe()
-    info_r = info_w = -1
-    argv = make_argv(status_w)
-    passed = [status_w]
-    if bwrap:
-        info_r, info_w = os.pipe()
-        argv = [argv[0], "--info-fd", str(info_w), *argv[1:]]
-        passed.append(info_w)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-            pass_fds=[*passed, *pass_fds],
-        )
-    except OSError as err:
-        raise SandboxError(f"could not start {argv[0]}: {err}") from err
-    finally:
-        for fd in passed:
-            os.close(fd)
-    pidfd = os.pidfd_open(proc.pid)
-    deadline = start + time_limit_s
-    out = {"stdout": bytearray(), "stderr": bytearray()}
-    info, report = bytearray(), bytearray()
-    timed_out = truncated = exited = False
-    stop_at: float | None = None
-    end = 0.0
-    # the init process: ours in rlimit mode; pid 1 of the namespace (learnt from --info-fd) in bwrap mode
-    init_pid: int | None = None if bwrap else proc.pid
-    init_fd: int | None = None
-    sel = selectors.DefaultSelector()
-    assert proc.stdout is not None and proc.stderr is not None
-    streams = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr"}
-    for fd in (*streams, status_r, *([info_r] if bwrap else [])):
-        os.set_blocking(fd, False)
-        sel.register(fd, selectors.EVENT_READ)
-    sel.register(pidfd, selectors.EVENT_READ)
-    pending = memoryview(stdin or b"")
-    if proc.stdin is not None:
-        os.set_blocking(proc.stdin.fileno(), False)
-        sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+class Supervisor:
+    """One supervised process. :meth:`loop` runs until everything of the run is gone.
 
-    def hard_kill() -> None:
-        if init_fd is not None:
+    In batch mode the supervisor feeds ``stdin`` and collects stdout; in interactive mode the
+    caller owns :attr:`stdin` and :attr:`stdout` (and the loop, run in a thread, handles
+    stderr, the deadline and reaping). :meth:`stop` may be called from any thread.
+    """
+
+    def __init__(
+        self,
+        make_argv: Callable[[int], list[str]],
+        *,
+        env: dict[str, str],
+        cwd: Path,
+        stdin: bytes | None,
+        interactive: bool,
+        time_limit_s: float,
+        max_output_bytes: int,
+        bwrap: bool,
+        has_init: bool,
+        sweep_uid: int | None,
+        pass_fds: Sequence[int] = (),
+    ) -> None:
+        """Start ``make_argv(status_fd)`` in a new session (``pass_fds`` are inherited)."""
+        self.interactive = interactive
+        self.max_output_bytes = max_output_bytes
+        self.bwrap, self.has_init, self.sweep_uid = bwrap, has_init, sweep_uid
+        self._stdin_data = memoryview(stdin or b"")
+        status_r, status_w = os.pipe()
+        info_r = info_w = -1
+        argv = make_argv(status_w)
+        passed = [status_w]
+        if bwrap:
+            info_r, info_w = os.pipe()
+            argv = [argv[0], "--info-fd", str(info_w), *argv[1:]]
+            passed.append(info_w)
+        self._wake_r, self._wake_w = os.pipe()  # lets stop() interrupt the loop from a thread
+        self.start = time.perf_counter()
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE if (stdin or interactive) else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                pass_fds=[*passed, *pass_fds],
+            )
+        except OSError as err:
+            for fd in (status_r, info_r, self._wake_r, self._wake_w):
+                if fd >= 0:
+                    os.close(fd)
+            raise SandboxError(f"could not start {argv[0]}: {err}") from err
+        finally:
+            for fd in passed:
+                os.close(fd)
+        self.deadline = self.start + time_limit_s
+        self._status_r, self._info_r = status_r, info_r
+        self._stop_requested = False
+        self._wake_lock = threading.Lock()
+        self._closed = False
+        # the init process: ours in rlimit mode; pid 1 of the namespace (from --info-fd) with bwrap
+        self._init_pid: int | None = None if bwrap else self.proc.pid
+        self._init_fd: int | None = None
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        """The program's standard input (interactive mode)."""
+        assert self.proc.stdin is not None
+        return self.proc.stdin
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        """The program's standard output (interactive mode)."""
+        assert self.proc.stdout is not None
+        return self.proc.stdout
+
+    def stop(self) -> None:
+        """Ask the loop to kill the run now (thread-safe)."""
+        self._stop_requested = True
+        with self._wake_lock:  # never write to the fd number once closed (it may be reused)
+            if not self._closed:
+                with contextlib.suppress(OSError):
+                    os.write(self._wake_w, b"x")
+
+    def _hard_kill(self) -> None:
+        if self._init_fd is not None:
             # pid 1 of the namespace: the kernel kills every process in it before pid 1 can
             # be reaped, so once bwrap (its parent) exits nothing of the run is left
             with contextlib.suppress(OSError):
-                signal.pidfd_send_signal(init_fd, signal.SIGKILL)
+                signal.pidfd_send_signal(self._init_fd, signal.SIGKILL)
         with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)
 
-    def stop() -> None:
+    def _kill_program(self) -> None:
         # kill the program but let the init reap it, clean up, and report its rusage
-        if has_init and init_pid is not None:
-            for child in _children(init_pid):
+        if self.has_init and self._init_pid is not None:
+            for child in _children(self._init_pid):
                 with contextlib.suppress(OSError):
                     os.kill(child, signal.SIGKILL)
         else:
-            hard_kill()
+            self._hard_kill()
 
-    try:
-        while streams or not exited:
-            now = time.perf_counter()
-            if not exited and now >= deadline and stop_at is None:
-                timed_out = True
-                stop_at = now
-                stop()
-            if exited:
-                wait = end + _GRACE_S - now
-                if wait <= 0:
-                    break
-            elif stop_at is not None:
-                if now - stop_at > _HARD_KILL_AFTER_S:
-                    hard_kill()
+    def loop(self) -> Raw:
+        """Supervise until the process has exited and its output is drained; reap it."""
+        proc = self.proc
+        pidfd = os.pidfd_open(proc.pid)
+        out = {"stdout": bytearray(), "stderr": bytearray()}
+        info, report = bytearray(), bytearray()
+        timed_out = truncated = exited = False
+        stop_at: float | None = None
+        end = 0.0
+        sel = selectors.DefaultSelector()
+        assert proc.stdout is not None and proc.stderr is not None
+        streams = {proc.stderr.fileno(): "stderr"}
+        if not self.interactive:
+            streams[proc.stdout.fileno()] = "stdout"
+        readers = [*streams, self._status_r, self._wake_r, *([self._info_r] if self.bwrap else [])]
+        for fd in readers:
+            os.set_blocking(fd, False)
+            sel.register(fd, selectors.EVENT_READ)
+        sel.register(pidfd, selectors.EVENT_READ)
+        pending = self._stdin_data
+        if proc.stdin is not None and not self.interactive:
+            os.set_blocking(proc.stdin.fileno(), False)
+            sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+        try:
+            while streams or not exited:
+                now = time.perf_counter()
+                if (
+                    not exited
+                    and stop_at is None
+                    and (now >= self.deadline or self._stop_requested)
+                ):
+                    timed_out = now >= self.deadline
+                    stop_at = now
+                    self._kill_program()
+                if exited:
+                    wait = end + _GRACE_S - now
+                    if wait <= 0:
+                        break
+                elif stop_at is not None:
+                    if now - stop_at > _HARD_KILL_AFTER_S:
+                        self._hard_kill()
+                    else:
+                        self._kill_program()  # children forked since the last round
+                    wait = 0.05
                 else:
-                    stop()  # children forked since the last round
-                wait = 0.05
-            else:
-                wait = deadline - now
-            for key, mask in sel.select(timeout=max(0.0, wait)):
-                fd = int(key.fd)
-                if fd == pidfd:
-                    exited = True
-                    end = time.perf_counter()
-                    sel.unregister(pidfd)
-                    if not bwrap:  # leftovers in the session, or under the run's own uid
+                    wait = self.deadline - now
+                for key, mask in sel.select(timeout=max(0.0, wait)):
+                    fd = int(key.fd)
+                    if fd == pidfd:
+                        exited = True
+                        end = time.perf_counter()
+                        sel.unregister(pidfd)
+                        if not self.bwrap:  # leftovers in the session, or under the run's own uid
+                            with contextlib.suppress(OSError):
+                                os.killpg(proc.pid, signal.SIGKILL)
+                            if self.sweep_uid is not None:
+                                _launch.kill_uid(self.sweep_uid)
+                    elif fd == self._wake_r:
                         with contextlib.suppress(OSError):
-                            os.killpg(proc.pid, signal.SIGKILL)
-                        if sweep_uid is not None:
-                            _launch.kill_uid(sweep_uid)
-                elif fd in (info_r, status_r):
-                    chunk = os.read(fd, 4096)
-                    (info if fd == info_r else report).extend(chunk)
-                    if fd == info_r and (not chunk or _CHILD_PID.search(info)):
-                        sel.unregister(fd)
-                        init_pid, init_fd = _open_init(bytes(info), proc.pid)
-                        if stop_at is not None:  # the kill came before we knew pid 1
-                            stop()
-                    elif not chunk:
-                        sel.unregister(fd)
-                elif mask & selectors.EVENT_WRITE:
-                    try:
-                        pending = pending[os.write(fd, pending[:65536]) :]
-                    except BlockingIOError:
-                        pass
-                    except OSError:  # the program closed its stdin
-                        pending = pending[:0]
-                    if not pending:
-                        sel.unregister(fd)
-                        assert proc.stdin is not None
-                        proc.stdin.close()
-                else:
-                    try:
-                        chunk = os.read(fd, 1 << 16)
-                    except BlockingIOError:
-                        continue
-                    if not chunk:
-                        sel.unregister(fd)
-                        del streams[fd]
-                        continue
-                    buf = out[streams[fd]]
-                    room = max_output_bytes - len(buf)
-                    buf += chunk[:room]
-                    if len(chunk) > room and not truncated:
-                        truncated = True
-                        if not exited and stop_at is None:
-                            stop_at = time.perf_counter()
-                            stop()
-        _, status, rusage = os.wait4(proc.pid, 0)
-        proc.returncode = status  # we reaped it: keep Popen from ever waiting on a stale pid
-        with contextlib.suppress(BlockingIOError, OSError):
-            report.extend(os.read(status_r, 4096))
-    finally:
-        sel.close()
-        for maybe_fd in (pidfd, status_r, info_r, init_fd):
-            if maybe_fd is not None and maybe_fd >= 0:
+                            os.read(fd, 64)
+                    elif fd in (self._info_r, self._status_r):
+                        chunk = os.read(fd, 4096)
+                        (info if fd == self._info_r else report).extend(chunk)
+                        if fd == self._info_r and (not chunk or _CHILD_PID.search(info)):
+                            sel.unregister(fd)
+                            self._init_pid, self._init_fd = _open_init(bytes(info), proc.pid)
+                            if stop_at is not None:  # the kill came before we knew pid 1
+                                self._kill_program()
+                        elif not chunk:
+                            sel.unregister(fd)
+                    elif mask & selectors.EVENT_WRITE:
+                        try:
+                            pending = pending[os.write(fd, pending[:65536]) :]
+                        except BlockingIOError:
+                            pass
+                        except OSError:  # the program closed its stdin
+                            pending = pending[:0]
+                        if not pending:
+                            sel.unregister(fd)
+                            assert proc.stdin is not None
+                            proc.stdin.close()
+                    else:
+                        try:
+                            chunk = os.read(fd, 1 << 16)
+                        except BlockingIOError:
+                            continue
+                        if not chunk:
+                            sel.unregister(fd)
+                            del streams[fd]
+                            continue
+                        buf = out[streams[fd]]
+                        room = self.max_output_bytes - len(buf)
+                        buf += chunk[:room]
+                        if len(chunk) > room and not truncated:
+                            truncated = True
+                            if not exited and stop_at is None:
+                                stop_at = time.perf_counter()
+                                self._kill_program()
+            _, status, rusage = os.wait4(proc.pid, 0)
+            proc.returncode = status  # we reaped it: keep Popen from ever waiting on a stale pid
+            with contextlib.suppress(BlockingIOError, OSError):
+                report.extend(os.read(self._status_r, 4096))
+        finally:
+            sel.close()
+            with self._wake_lock:
+                self._closed = True
+                for maybe_fd in (
+                    pidfd,
+                    self._status_r,
+                    self._info_r,
+                    self._init_fd,
+                    self._wake_r,
+                    self._wake_w,
+                ):
+                    if maybe_fd is not None and maybe_fd >= 0:
+                        with contextlib.suppress(OSError):
+                            os.close(maybe_fd)
+            owned = [proc.stderr] if self.interactive else [proc.stdin, proc.stdout, proc.stderr]
+            for stream in owned:
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            if proc.returncode is None:  # an exception above: leave nothing running
                 with contextlib.suppress(OSError):
-                    os.close(maybe_fd)
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
-            if stream is not None:
+                    os.killpg(proc.pid, signal.SIGKILL)
                 with contextlib.suppress(OSError):
-                    stream.close()
-        if proc.returncode is None:  # an exception above: leave nothing running
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.wait4(proc.pid, 0)
-            proc.returncode = -9
-    return Raw(
-        status=status,
-        cpu_s=rusage.ru_utime + rusage.ru_stime,
-        max_rss_kb=int(rusage.ru_maxrss),
-        report=parse_report(bytes(report)),
-        stdout=bytes(out["stdout"]),
-        stderr=bytes(out["stderr"]),
-        wall_s=end - start,
-        timed_out=timed_out,
-        output_truncated=truncated,
-    )
+                    os.wait4(proc.pid, 0)
+                proc.returncode = -9
+        return Raw(
+            status=status,
+            cpu_s=rusage.ru_utime + rusage.ru_stime,
+            max_rss_kb=int(rusage.ru_maxrss),
+            report=parse_report(bytes(report)),
+            stdout=bytes(out["stdout"]),
+            stderr=bytes(out["stderr"]),
+            wall_s=end - self.start,
+            timed_out=timed_out,
+            output_truncated=truncated,
+        )
 
 
 _CHILD_PID = re.compile(rb'"child-pid"\s*:\s*(\d+)\s*[,}]')

@@ -22,37 +22,43 @@ What a run gets (see ``docs/tools.md`` for the threat model):
   :class:`SandboxUnavailableError`.
 
 :func:`run` is thread-safe: concurrent runs share nothing but the uid pool's lock files.
+:func:`spawn` starts the same kind of run for a conversation over stdin/stdout (interactive
+judges, a feeder that trades one bar per decision), with the same limits and verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import math
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Literal
+from dataclasses import dataclass
+from typing import IO, Literal
 
-from agentzoo.tools import _helper, _launch, _supervise
+from agentzoo.tools import _launch, _prepare, _supervise
 from agentzoo.tools._launch import Limits, SandboxUnavailableError
+from agentzoo.tools._prepare import FileContent
 from agentzoo.tools._supervise import SandboxError
 
-__all__ = ["Execution", "SandboxError", "SandboxUnavailableError", "resolve_mode", "run"]
-
-log = logging.getLogger(__name__)
+__all__ = [
+    "Execution",
+    "FileContent",
+    "Mode",
+    "Process",
+    "SandboxError",
+    "SandboxUnavailableError",
+    "resolve_mode",
+    "run",
+    "spawn",
+]
 
 Mode = Literal["auto", "bwrap", "rlimit"]
-FileContent = bytes | str | os.PathLike[str]
+"""``auto``: bubblewrap when it works, else rlimits only (with a loud warning); ``bwrap``:
+refuse to run without isolation; ``rlimit``: rlimits only (no file or network isolation)."""
 
 _MIB = 1 << 20
-_warned: set[str] = set()
-_warn_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -153,10 +159,12 @@ def run(
             work directory, a bare name on ``/usr/local/bin:/usr/bin:/bin``.
         stdin: data fed to standard input (``str`` is UTF-8 encoded); None gives an empty stdin.
         files: files to create in the work directory before the run: relative name -> bytes,
-            text, or a host path to copy (its permission bits are kept, so binaries stay
-            executable).
-        workdir: the writable work directory (created if missing, kept afterwards); by
-            default a fresh temporary directory, deleted after the run.
+            text, or a host path (its permission bits are kept, so binaries stay executable;
+            with bubblewrap and no ``workdir`` it is bound read-only rather than copied).
+        workdir: a host directory to work in (created if missing, kept afterwards, so the
+            program's output files can be read). By default the work directory is private:
+            a tmpfs of ``tmp_size_mb`` inside bubblewrap (nothing touches the host disk), or
+            a temporary directory deleted after the run in rlimit mode.
         time_limit_s: wall-clock limit; the whole run is killed when it is reached.
         memory_limit_mb: judged from the maximum RSS (``memory_exceeded``); None: unlimited.
         cpu_limit_s: ``RLIMIT_CPU`` per process (rounded up to whole seconds); default
@@ -171,119 +179,168 @@ def run(
         memory_guard: also set ``RLIMIT_DATA`` to ``max(2·limit, limit + 512 MiB)`` so a
             runaway allocation is stopped, not only reported.
         ro_paths: extra host paths made visible read-only at the same place (bwrap mode).
-        tmp_size_mb: size of the private ``/tmp`` and ``/dev/shm`` (bwrap mode).
+        tmp_size_mb: size of the private ``/tmp``, ``/dev/shm`` and work tmpfs (bwrap mode).
     """
-    _check_limits(time_limit_s, memory_limit_mb, cpu_limit_s, max_processes, max_output_bytes)
-    argv_cmd = [os.fspath(c) for c in cmd]
-    if not argv_cmd:
-        raise ValueError("cmd: must name a program")
-    chosen, bwrap, reason = _launch.resolve_mode(mode)
-    if chosen == "rlimit" and reason:
-        _warn_once(
-            reason,
-            "SANDBOX DISABLED: %s. Running with rlimits only: the program can read and write "
-            "your files and use the network. Install bubblewrap, or set AGENTZOO_SANDBOX=bwrap "
-            "to refuse unsandboxed runs.",
-        )
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    limits = Limits(
-        cpu_limit_s=cpu_limit_s if cpu_limit_s is not None else math.ceil(time_limit_s) + 1,
+    setup = _prepare.Setup(
+        cmd,
+        files=files,
+        workdir=workdir,
+        time_limit_s=time_limit_s,
+        memory_limit_mb=memory_limit_mb,
+        cpu_limit_s=cpu_limit_s,
         max_processes=max_processes,
+        max_output_bytes=max_output_bytes,
+        network=network,
+        env=env,
+        mode=mode,
         max_file_bytes=max_file_bytes,
-        data_limit_bytes=_data_guard(memory_limit_mb) if memory_guard else None,
-        tmp_size_bytes=int(tmp_size_mb * _MIB),
+        memory_guard=memory_guard,
+        ro_paths=ro_paths,
+        tmp_size_mb=tmp_size_mb,
     )
-    init = _helper.init_path()
-    private = workdir is None and chosen == "bwrap"  # a tmpfs inside the sandbox, nothing on disk
-    keep = workdir is not None
-    work: Path | None = None
-    owner: os.stat_result | None = None
-    if not private:
-        work = (
-            Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="agentzoo-sbx-"))
-        )
-        work.mkdir(parents=True, exist_ok=True)
-        work = work.resolve()
-        owner = work.stat()
-    placed: list[_launch.Placed] = []
     try:
-        with _launch.lease_uid() as uid:
-            if (
-                work is not None
-                and chosen == "rlimit"
-                and uid is not None
-                and not _reachable(argv_cmd[0], work)
-            ):
-                _warn_once(
-                    f"uid:{argv_cmd[0]}",
-                    "rlimit mode: %s is not accessible to an unprivileged user, so it runs as "
-                    "root, where the kernel does not enforce the process limit",
-                    argv_cmd[0],
-                )
-                uid = None
-            if chosen == "rlimit" and uid is None and os.geteuid() != 0:
-                # RLIMIT_NPROC counts every task of this user: allow the program its share on top
-                limits = replace(
-                    limits, max_processes=max_processes + _launch.user_process_count(os.getuid())
-                )
-            if work is None:
-                placed = _place_files(files or {})
-            else:
-                _write_files(work, files or {}, uid)
-                if uid is not None:
-                    os.chown(work, uid, uid)
-            inside = str(work) if work is not None else _launch.WORK_INSIDE
-
-            def make_argv(status_fd: int) -> list[str]:
-                if init is not None:
-                    inner = _launch.init_argv(
-                        _launch.INIT_INSIDE if chosen == "bwrap" else init,
-                        limits,
-                        uid=uid,
-                        status_fd=status_fd,
-                        pdeathsig=chosen == "rlimit",
-                        kill_all=chosen == "bwrap" or uid is not None,
-                    )
-                else:
-                    inner = _launch.rlimit_argv(limits, uid=uid, pdeathsig=chosen == "rlimit")
-                if chosen == "rlimit":
-                    return [*inner, *argv_cmd]
-                assert bwrap is not None
-                outer = _launch.bwrap_argv(
-                    bwrap,
-                    work,
-                    network=network,
-                    tmp_size_bytes=limits.tmp_size_bytes,
-                    uid=uid,
-                    ro_paths=[os.fspath(p) for p in ro_paths],
-                    init=init,
-                    placed=placed,
-                )
-                return [*outer, *inner, *argv_cmd]
-
-            raw = _supervise.supervise(
-                make_argv,
-                env=_launch.sandbox_env(Path(inside), chosen, env),
-                cwd=work or Path("/"),
-                stdin=data,
-                time_limit_s=time_limit_s,
-                max_output_bytes=max_output_bytes,
-                bwrap=chosen == "bwrap",
-                has_init=init is not None,
-                sweep_uid=uid if chosen == "rlimit" else None,
-                pass_fds=[p.fd for p in placed if p.fd is not None],
-            )
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        raw = setup.supervisor(data, interactive=False).loop()
     finally:
-        for item in placed:
-            if item.fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(item.fd)
-        if work is not None and keep and owner is not None:
-            with contextlib.suppress(OSError):
-                os.chown(work, owner.st_uid, owner.st_gid)
-        elif work is not None:
-            shutil.rmtree(work, ignore_errors=True)
-    return _verdict(raw, chosen, inside, limits, memory_limit_mb)
+        setup.close()
+    return _verdict(raw, setup.mode, setup.inside, setup.limits, memory_limit_mb)
+
+
+class Process:
+    """A sandboxed program the caller talks to through its stdin and stdout.
+
+    Write to :attr:`stdin` and read :attr:`stdout` (binary, unbuffered pipes; flush what you
+    write). The wall-clock limit, rlimits, stderr cap and clean-up work as in :func:`run`;
+    :meth:`wait` returns the :class:`Execution` (its ``stdout`` is empty: the caller read it).
+    Use it as a context manager: leaving the block kills the program if it still runs.
+    """
+
+    def __init__(self, setup: _prepare.Setup, supervisor: _supervise.Supervisor) -> None:
+        """Start supervising (use :func:`spawn`, not this)."""
+        self._setup = setup
+        self._supervisor = supervisor
+        self._result: Execution | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._watch, name="agentzoo-sandbox", daemon=True)
+        self._thread.start()
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        """The program's standard input."""
+        return self._supervisor.stdin
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        """The program's standard output."""
+        return self._supervisor.stdout
+
+    @property
+    def deadline(self) -> float:
+        """``time.perf_counter()`` value at which the run is killed (for per-read timeouts)."""
+        return self._supervisor.deadline
+
+    def _watch(self) -> None:
+        setup = self._setup
+        try:
+            raw = self._supervisor.loop()
+            self._result = _verdict(
+                raw, setup.mode, setup.inside, setup.limits, setup.memory_limit_mb
+            )
+        except BaseException as err:  # surfaced by wait()
+            self._error = err
+        finally:
+            setup.close()
+
+    def poll(self) -> Execution | None:
+        """The result if the run is over (program exited and reaped), else None."""
+        return self._result if not self._thread.is_alive() else None
+
+    def kill(self) -> None:
+        """Stop the program now (it is reported as killed, not as timed out)."""
+        self._supervisor.stop()
+
+    def wait(self, timeout: float | None = None) -> Execution:
+        """Wait for the program to end (at the latest at its time limit) and return the
+        result; ``TimeoutError`` if ``timeout`` seconds pass first."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(f"the sandboxed program is still running after {timeout} s")
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    def close(self) -> Execution:
+        """Close stdin (the program sees end of input), wait, close stdout; the result."""
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        result = self.wait()
+        with contextlib.suppress(OSError):
+            self.stdout.close()
+        return result
+
+    def __enter__(self) -> Process:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self.kill()
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        self._thread.join()
+        with contextlib.suppress(OSError):
+            self.stdout.close()
+
+
+def spawn(
+    cmd: Sequence[str | os.PathLike[str]],
+    *,
+    files: Mapping[str, FileContent] | None = None,
+    workdir: str | os.PathLike[str] | None = None,
+    time_limit_s: float = 10.0,
+    memory_limit_mb: float | None = 1024.0,
+    cpu_limit_s: float | None = None,
+    max_processes: int = 64,
+    max_output_bytes: int = 16 * _MIB,
+    network: bool = False,
+    env: Mapping[str, str] | None = None,
+    mode: Mode | None = None,
+    max_file_bytes: int = 64 * _MIB,
+    memory_guard: bool = True,
+    ro_paths: Sequence[str | os.PathLike[str]] = (),
+    tmp_size_mb: float = 128.0,
+) -> Process:
+    """Start ``cmd`` in the sandbox for an interactive conversation; arguments as in
+    :func:`run` (``max_output_bytes`` caps stderr only: stdout is the caller's to read).
+
+    >>> with spawn(["cat"], time_limit_s=5) as p:
+    ...     _ = p.stdin.write(b"ping\\n"); p.stdin.flush()
+    ...     p.stdout.readline()
+    b'ping\\n'
+    """
+    setup = _prepare.Setup(
+        cmd,
+        files=files,
+        workdir=workdir,
+        time_limit_s=time_limit_s,
+        memory_limit_mb=memory_limit_mb,
+        cpu_limit_s=cpu_limit_s,
+        max_processes=max_processes,
+        max_output_bytes=max_output_bytes,
+        network=network,
+        env=env,
+        mode=mode,
+        max_file_bytes=max_file_bytes,
+        memory_guard=memory_guard,
+        ro_paths=ro_paths,
+        tmp_size_mb=tmp_size_mb,
+    )
+    try:
+        supervisor = setup.supervisor(None, interactive=True)
+    except BaseException:
+        setup.close()
+        raise
+    return Process(setup, supervisor)
 
 
 def _verdict(
@@ -325,105 +382,6 @@ def _verdict(
         mode=mode,
         workdir=workdir,
     )
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-
-def _check_limits(
-    time_limit_s: float,
-    memory_limit_mb: float | None,
-    cpu_limit_s: float | None,
-    max_processes: int,
-    max_output_bytes: int,
-) -> None:
-    if not time_limit_s > 0:
-        raise ValueError(f"time_limit_s: must be > 0, got {time_limit_s}")
-    if memory_limit_mb is not None and not memory_limit_mb > 0:
-        raise ValueError(f"memory_limit_mb: must be > 0 or None, got {memory_limit_mb}")
-    if cpu_limit_s is not None and not cpu_limit_s > 0:
-        raise ValueError(f"cpu_limit_s: must be > 0 or None, got {cpu_limit_s}")
-    if max_processes < 1:
-        raise ValueError(f"max_processes: must be >= 1, got {max_processes}")
-    if max_output_bytes < 0:
-        raise ValueError(f"max_output_bytes: must be >= 0, got {max_output_bytes}")
-
-
-def _data_guard(memory_limit_mb: float | None) -> int | None:
-    if memory_limit_mb is None:
-        return None
-    return int(max(2 * memory_limit_mb, memory_limit_mb + 512) * _MIB)
-
-
-def _relative(name: str) -> Path:
-    rel = Path(name)
-    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-        raise ValueError(f"files: {name!r} must be a relative path inside the work directory")
-    return rel
-
-
-def _place_files(files: Mapping[str, FileContent]) -> list[_launch.Placed]:
-    """Files for a private tmpfs work dir: host paths are bound read-only (no copy), bytes and
-    text travel in memfds that bubblewrap copies in."""
-    placed: list[_launch.Placed] = []
-    try:
-        for name, content in files.items():
-            dest = str(_relative(name))
-            if isinstance(content, bytes | str):
-                fd = os.memfd_create("agentzoo-file", os.MFD_CLOEXEC)
-                placed.append(_launch.Placed(dest, fd=fd))
-                view = memoryview(content.encode() if isinstance(content, str) else content)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.lseek(fd, 0, os.SEEK_SET)
-            else:
-                source = os.path.realpath(content)
-                if not os.path.isfile(source):
-                    raise FileNotFoundError(f"files: {name!r}: {source} is not a file")
-                placed.append(_launch.Placed(dest, source=source))
-    except BaseException:
-        for item in placed:
-            if item.fd is not None:
-                os.close(item.fd)
-        raise
-    return placed
-
-
-def _write_files(work: Path, files: Mapping[str, FileContent], uid: int | None) -> None:
-    for name, content in files.items():
-        rel = _relative(name)
-        target = work / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        elif isinstance(content, str):
-            target.write_text(content, encoding="utf-8")
-        else:
-            shutil.copyfile(content, target)
-            shutil.copymode(content, target)
-        if uid is not None:
-            os.chown(target, uid, uid)
-            for parent in rel.parents:
-                if str(parent) != ".":
-                    os.chown(work / parent, uid, uid)
-
-
-def _reachable(program: str, work: Path) -> bool:
-    if "/" not in program:
-        found = shutil.which(program, path="/usr/local/bin:/usr/bin:/bin")
-        return found is not None and _launch.reachable_by_others(found)
-    path = Path(program) if os.path.isabs(program) else work / program
-    return str(path).startswith(str(work)) or _launch.reachable_by_others(str(path))
-
-
-def _warn_once(key: str, message: str, *args: object) -> None:
-    with _warn_lock:
-        first = key not in _warned
-        _warned.add(key)
-    if first:
-        log.warning(message, *args if args else (key,))
-    else:
-        log.debug(message, *args if args else (key,))
 
 
 def _signal_name(sig: int) -> str:
