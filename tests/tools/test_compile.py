@@ -42,10 +42,10 @@ def test_compile_error_lines_are_capped(bwrap_mode: str) -> None:
 
 
 def test_cache_hit_by_source_hash(bwrap_mode: str) -> None:
-    source = HELLO_CPP + "// cache test\n"
-    first = cc.compile_program(source, "cpp20")
-    second = cc.compile_program(source, "cpp20")
-    other_flags = cc.compile_program(source, "cpp20", flags=["-DX=1"])
+    source = "#include <cstdio>\nint main(){ puts(X); }\n"
+    first = cc.compile_program(source, "cpp20", flags=['-DX="x"'])
+    second = cc.compile_program(source, "cpp20", flags=['-DX="x"'])
+    other_flags = cc.compile_program(source, "cpp20", flags=['-DX="y"'])
     assert first.ok and second.ok and other_flags.ok
     assert not first.cached and second.cached and not other_flags.cached
     assert (
@@ -54,6 +54,8 @@ def test_cache_hit_by_source_hash(bwrap_mode: str) -> None:
     assert (
         first.program.source_hash == second.program.source_hash != other_flags.program.source_hash
     )
+    assert cc.run_program(second.program, time_limit_s=10).stdout == b"x\n"
+    assert cc.run_program(other_flags.program, time_limit_s=10).stdout == b"y\n"
 
 
 def test_compiler_cannot_include_host_files(bwrap_mode: str) -> None:

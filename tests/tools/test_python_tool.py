@@ -35,9 +35,9 @@ def test_traceback_is_trimmed_to_the_snippet(bwrap_mode: str) -> None:
 
 def test_limits_show_in_observation(bwrap_mode: str) -> None:
     assert run_python("while True: pass", time_limit_s=1).observation == "[timed out after 1 s]"
-    memory = run_python("x = bytearray(b'1') * (300 << 20)", memory_limit_mb=128)
+    memory = run_python("x = bytearray(b'1') * (300 << 20)", memory_limit_mb=128, time_limit_s=30)
     assert memory.observation.startswith("[memory limit exceeded")
-    assert run_python("import sys; sys.exit(3)").observation == "[exit code 3]"
+    assert run_python("import sys; sys.exit(3)", time_limit_s=30).observation == "[exit code 3]"
 
 
 @pytest.mark.parametrize(
