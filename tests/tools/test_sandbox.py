@@ -109,7 +109,7 @@ def test_cpu_limit(bwrap_mode: str) -> None:
     ex = sandbox.run([PY, "-c", "while True: pass"], cpu_limit_s=1, time_limit_s=30)
     assert ex.cpu_exceeded and not ex.timed_out
     assert ex.signal in (signal.SIGXCPU, signal.SIGKILL)
-    assert ex.cpu_s >= 0.95
+    assert ex.cpu_s >= 0.9  # rusage and the rlimit's accounting differ by a few ticks
 
 
 def test_missing_program_is_a_value(bwrap_mode: str) -> None:

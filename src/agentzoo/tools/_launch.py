@@ -320,7 +320,14 @@ def _bwrap_base(
 
 
 def init_argv(
-    init: str, limits: Limits, *, uid: int | None, status_fd: int, pdeathsig: bool, kill_all: bool
+    init: str,
+    limits: Limits,
+    *,
+    uid: int | None,
+    status_fd: int,
+    pdeathsig: bool,
+    kill_all: bool,
+    wait_fd: int | None = None,
 ) -> list[str]:
     """``sandbox-init <limits> --``; ``init`` is its path as the sandbox sees it."""
     argv = [init, "--cpu", str(max(1, math.ceil(limits.cpu_limit_s)))]
@@ -330,6 +337,8 @@ def init_argv(
     if uid is not None:
         argv += ["--uid", str(uid), "--gid", str(uid)]
     argv += ["--status-fd", str(status_fd)]
+    if wait_fd is not None:
+        argv += ["--wait-fd", str(wait_fd)]
     if pdeathsig:
         argv.append("--pdeathsig")
     if kill_all:

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from agentzoo.tools import _helper, _launch, _supervise
+from agentzoo.tools import _cgroup, _helper, _launch, _supervise
 from agentzoo.tools._launch import Limits
 
 log = logging.getLogger("agentzoo.tools.sandbox")
@@ -82,10 +82,24 @@ class Setup:
         self.work: Path | None = None  # host work dir; None: a private tmpfs inside bwrap
         self.placed: list[_launch.Placed] = []
         self._owner: os.stat_result | None = None
+        self.cgroup: _cgroup.Cgroup | None = None
         self._lease = _launch.lease_uid()
         self.uid = self._lease.__enter__()
         try:
             self._prepare(files or {}, workdir)
+            cgroup_parent = _cgroup.parent()
+            if cgroup_parent is not None and self.init is None:
+                warn_once(
+                    "cgroup",
+                    "%s is set but sandbox-init is unavailable: no cgroup caps",
+                    _cgroup.ENV,
+                )
+            elif cgroup_parent is not None:
+                self.cgroup = _cgroup.Cgroup(
+                    cgroup_parent,
+                    memory_max_bytes=self.limits.data_limit_bytes,
+                    pids_max=self.limits.max_processes + 1,
+                )
             self.inside = str(self.work) if self.work is not None else _launch.WORK_INSIDE
             self.env = _launch.sandbox_env(Path(self.inside), self.mode, env)
         except BaseException:
@@ -128,8 +142,9 @@ class Setup:
             if self.uid is not None:
                 os.chown(self.work, self.uid, self.uid)
 
-    def argv(self, status_fd: int) -> list[str]:
-        """The full command line, with ``sandbox-init`` reporting on ``status_fd``."""
+    def argv(self, status_fd: int, wait_fd: int | None) -> list[str]:
+        """The full command line, with ``sandbox-init`` reporting on ``status_fd`` (and
+        waiting on ``wait_fd`` until it is in its cgroup)."""
         if self.init is not None:
             inner = _launch.init_argv(
                 _launch.INIT_INSIDE if self.mode == "bwrap" else self.init,
@@ -138,6 +153,7 @@ class Setup:
                 status_fd=status_fd,
                 pdeathsig=self.mode == "rlimit",
                 kill_all=self.mode == "bwrap" or self.uid is not None,
+                wait_fd=wait_fd,
             )
         else:
             inner = _launch.rlimit_argv(self.limits, uid=self.uid, pdeathsig=self.mode == "rlimit")
@@ -170,10 +186,18 @@ class Setup:
             has_init=self.init is not None,
             sweep_uid=self.uid if self.mode == "rlimit" else None,
             pass_fds=[p.fd for p in self.placed if p.fd is not None],
+            join=self.cgroup.join if self.cgroup is not None else None,
         )
 
+    def oom_killed(self) -> bool:
+        """Whether the run's cgroup (if any) had a process OOM-killed."""
+        return self.cgroup is not None and self.cgroup.oom_killed()
+
     def close(self) -> None:
-        """Close memfds, give the uid back, restore or delete the work directory."""
+        """Close memfds, remove the cgroup, give the uid back, restore or delete the work dir."""
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
         for item in self.placed:
             if item.fd is not None:
                 with contextlib.suppress(OSError):

@@ -72,7 +72,7 @@ class Supervisor:
 
     def __init__(
         self,
-        make_argv: Callable[[int], list[str]],
+        make_argv: Callable[[int, int | None], list[str]],
         *,
         env: dict[str, str],
         cwd: Path,
@@ -84,16 +84,24 @@ class Supervisor:
         has_init: bool,
         sweep_uid: int | None,
         pass_fds: Sequence[int] = (),
+        join: Callable[[int], None] | None = None,
     ) -> None:
-        """Start ``make_argv(status_fd)`` in a new session (``pass_fds`` are inherited)."""
+        """Start ``make_argv(status_fd, wait_fd)`` in a new session (``pass_fds`` are
+        inherited). With ``join``, the init waits on ``wait_fd`` until ``join(init_pid)``
+        (moving it into a cgroup) has been called."""
         self.interactive = interactive
         self.max_output_bytes = max_output_bytes
         self.bwrap, self.has_init, self.sweep_uid = bwrap, has_init, sweep_uid
         self._stdin_data = memoryview(stdin or b"")
         status_r, status_w = os.pipe()
         info_r = info_w = -1
-        argv = make_argv(status_w)
-        passed = [status_w]
+        self._join = join
+        self._go_w = -1
+        go_r = -1
+        if join is not None:
+            go_r, self._go_w = os.pipe()
+        argv = make_argv(status_w, go_r if go_r >= 0 else None)
+        passed = [status_w, *([go_r] if go_r >= 0 else [])]
         if bwrap:
             info_r, info_w = os.pipe()
             argv = [argv[0], "--info-fd", str(info_w), *argv[1:]]
@@ -112,7 +120,7 @@ class Supervisor:
                 pass_fds=[*passed, *pass_fds],
             )
         except OSError as err:
-            for fd in (status_r, info_r, self._wake_r, self._wake_w):
+            for fd in (status_r, info_r, self._wake_r, self._wake_w, self._go_w):
                 if fd >= 0:
                     os.close(fd)
             raise SandboxError(f"could not start {argv[0]}: {err}") from err
@@ -127,6 +135,23 @@ class Supervisor:
         # the init process: ours in rlimit mode; pid 1 of the namespace (from --info-fd) with bwrap
         self._init_pid: int | None = None if bwrap else self.proc.pid
         self._init_fd: int | None = None
+        self.join_error: BaseException | None = None
+        if self._init_pid is not None:
+            self._release(self._init_pid)
+
+    def _release(self, init_pid: int) -> None:
+        """Move the init into the cgroup, then let it start the program."""
+        if self._join is None or self._go_w < 0:
+            return
+        try:
+            self._join(init_pid)
+            os.write(self._go_w, b"g")
+        except OSError as err:  # the run must not start outside its cgroup
+            self.join_error = err
+            self._hard_kill()
+        finally:
+            os.close(self._go_w)
+            self._go_w = -1
 
     @property
     def stdin(self) -> IO[bytes]:
@@ -232,6 +257,8 @@ class Supervisor:
                         if fd == self._info_r and (not chunk or _CHILD_PID.search(info)):
                             sel.unregister(fd)
                             self._init_pid, self._init_fd = _open_init(bytes(info), proc.pid)
+                            if self._init_pid is not None:
+                                self._release(self._init_pid)
                             if stop_at is not None:  # the kill came before we knew pid 1
                                 self._kill_program()
                         elif not chunk:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import IO, Literal
 
 from agentzoo.tools import _launch, _prepare, _supervise
-from agentzoo.tools._launch import Limits, SandboxUnavailableError
+from agentzoo.tools._launch import SandboxUnavailableError
 from agentzoo.tools._prepare import FileContent
 from agentzoo.tools._supervise import SandboxError
 
@@ -200,10 +200,16 @@ def run(
     )
     try:
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        raw = setup.supervisor(data, interactive=False).loop()
+        return _finish(setup, setup.supervisor(data, interactive=False))
     finally:
         setup.close()
-    return _verdict(raw, setup.mode, setup.inside, setup.limits, memory_limit_mb)
+
+
+def _finish(setup: _prepare.Setup, supervisor: _supervise.Supervisor) -> Execution:
+    raw = supervisor.loop()
+    if supervisor.join_error is not None:
+        raise SandboxError(f"could not move the run into its cgroup: {supervisor.join_error}")
+    return _verdict(raw, setup, oom_killed=setup.oom_killed())
 
 
 class Process:
@@ -242,10 +248,7 @@ class Process:
     def _watch(self) -> None:
         setup = self._setup
         try:
-            raw = self._supervisor.loop()
-            self._result = _verdict(
-                raw, setup.mode, setup.inside, setup.limits, setup.memory_limit_mb
-            )
+            self._result = _finish(setup, self._supervisor)
         except BaseException as err:  # surfaced by wait()
             self._error = err
         finally:
@@ -343,9 +346,8 @@ def spawn(
     return Process(setup, supervisor)
 
 
-def _verdict(
-    raw: _supervise.Raw, mode: str, workdir: str, limits: Limits, memory_limit_mb: float | None
-) -> Execution:
+def _verdict(raw: _supervise.Raw, setup: _prepare.Setup, *, oom_killed: bool) -> Execution:
+    mode, limits, memory_limit_mb = setup.mode, setup.limits, setup.memory_limit_mb
     report = raw.report
     if report is not None:
         exit_code, sig = report.exit_code, report.signal
@@ -361,11 +363,16 @@ def _verdict(
                 sig, exit_code = exit_code - 128, None
         cpu_s, max_rss_kb = raw.cpu_s, raw.max_rss_kb
     max_rss_mb = max_rss_kb / 1024.0
-    memory_exceeded = memory_limit_mb is not None and max_rss_mb > memory_limit_mb
-    cpu_exceeded = (
-        not raw.timed_out
-        and sig in (signal.SIGXCPU, signal.SIGKILL)
-        and cpu_s >= math.ceil(limits.cpu_limit_s) - 0.05
+    memory_exceeded = oom_killed or (memory_limit_mb is not None and max_rss_mb > memory_limit_mb)
+    # SIGXCPU comes only from RLIMIT_CPU's soft limit; SIGKILL from its hard limit one second
+    # later (a program that ignores SIGXCPU), told apart from our own kills by the CPU used
+    cpu_exceeded = not raw.timed_out and (
+        sig == signal.SIGXCPU
+        or (
+            sig == signal.SIGKILL
+            and not raw.output_truncated
+            and cpu_s >= math.ceil(limits.cpu_limit_s) - 0.1
+        )
     )
     return Execution(
         stdout=raw.stdout,
@@ -380,7 +387,7 @@ def _verdict(
         output_truncated=raw.output_truncated,
         cpu_exceeded=cpu_exceeded,
         mode=mode,
-        workdir=workdir,
+        workdir=setup.inside,
     )
 
 

@@ -3,12 +3,13 @@
 // compiler the project already needs).
 //
 //   sandbox-init [--uid N --gid N] [--cpu S] [--fsize B] [--nproc N] [--data B]
-//                [--status-fd FD] [--pdeathsig] [--kill-all] -- PROGRAM ARGS...
+//                [--status-fd FD] [--wait-fd FD] [--pdeathsig] [--kill-all] -- PROGRAM ARGS...
 //
 // 1. applies the rlimits (core dumps off; CPU soft S / hard S+1 seconds; file size; processes;
 //    data segment), drops to uid/gid when given (needs CAP_SETUID/CAP_SETGID, e.g. from
 //    `bwrap --cap-add`), sets no_new_privs, and makes itself a child subreaper;
-// 2. forks PROGRAM. The fork matters: a process's max RSS starts from the memory of whoever
+// 2. with --wait-fd, waits for one byte on FD (the supervisor first moves this process into a
+//    cgroup), then forks PROGRAM. The fork matters: a process's max RSS starts from the memory of whoever
 //    forked it, so forking from this tiny process (not from a large Python supervisor) makes
 //    the reported max RSS the program's own;
 // 3. waits for PROGRAM, then kills whatever it left behind (every process of the uid with
@@ -69,7 +70,7 @@ static int kill_children(void) {
 
 int main(int argc, char** argv) {
   long long uid = -1, gid = -1, cpu = -1, fsize = -1, nproc = -1, data = -1;
-  int status_fd = -1, pdeathsig = 0, kill_all = 0, i = 1;
+  int status_fd = -1, wait_fd = -1, pdeathsig = 0, kill_all = 0, i = 1;
   for (; i < argc; i++) {
     const char* a = argv[i];
     if (strcmp(a, "--") == 0) { i++; break; }
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
     else if (strcmp(a, "--nproc") == 0) nproc = v;
     else if (strcmp(a, "--data") == 0) data = v;
     else if (strcmp(a, "--status-fd") == 0) status_fd = (int)v;
+    else if (strcmp(a, "--wait-fd") == 0) wait_fd = (int)v;
     else { fprintf(stderr, "sandbox-init: unknown option %s\n", a); return 125; }
   }
   if (i >= argc) { fprintf(stderr, "sandbox-init: no program given\n"); return 125; }
@@ -107,6 +109,13 @@ int main(int argc, char** argv) {
   // kill(-1) as root outside a pid namespace would hit the whole machine: refuse it
   if (kill_all && getuid() == 0 && getpid() != 1) kill_all = 0;
 
+  if (wait_fd >= 0) {  // the supervisor says go once this process is in its cgroup
+    char go;
+    ssize_t got_byte;
+    do got_byte = read(wait_fd, &go, 1); while (got_byte < 0 && errno == EINTR);
+    if (got_byte != 1) _exit(125);
+    close(wait_fd);
+  }
   pid_t child = fork();
   if (child < 0) die("fork");
   if (child == 0) {
