@@ -76,3 +76,59 @@ def test_weights_change_updates_fingerprint(tiny: LocalChatModel):
     before = tiny.fingerprint
     tiny.mark_weights_changed()
     assert tiny.fingerprint != before and tiny.fingerprint.startswith("local:tiny#")
+
+
+def test_prefix_scoring_matches_reference_with_and_without_cache(tiny: LocalChatModel):
+    from agentzoo.llm.prefix_cache import PrefixCache
+
+    prefix = '{"choice": "'
+    options = ['comply"}', 'break the rule"}']
+    history = [user("Round 1: pick one."), {"role": "assistant", "content": '{"choice": "comply"}'},
+               user("Reward: 1. Round 2: pick one.")]
+    prompt = tiny.encode_prompt(history)
+    tiny.prefix_cache = PrefixCache(max_bytes=0)  # no cache: every prompt computed in full
+    uncached = tiny.choice_logprobs(history, options, prefix=prefix)
+    tiny.prefix_cache = PrefixCache()
+    tiny.choice_logprobs(history[:1], options, prefix=prefix)  # a shorter conversation first
+    cached = tiny.choice_logprobs(history, options, prefix=prefix)
+    assert tiny.prefix_cache.tokens_reused > 0
+    assert cached == pytest.approx(uncached, abs=1e-4)
+    for option, score in zip(options, cached, strict=True):  # prefix and option tokenised apart
+        ids = torch.tensor([prompt + tiny.encode_text(prefix) + tiny.encode_text(option)])
+        with torch.no_grad():
+            logp = torch.log_softmax(tiny.model(input_ids=ids).logits[0].double(), dim=-1)
+        start = len(prompt) + len(tiny.encode_text(prefix))
+        assert score == pytest.approx(sum(float(logp[k - 1, ids[0, k]]) for k in range(start, ids.shape[1])), abs=1e-4)
+
+
+def test_growing_conversation_reuses_keys_and_decodes_identically(tiny: LocalChatModel):
+    from agentzoo.llm.prefix_cache import PrefixCache
+
+    turns = [user("one")]
+    tiny.prefix_cache = PrefixCache()
+    first = tiny.chat(turns, max_tokens=6)
+    turns = [*turns, {"role": "assistant", "content": first.text}, user("two")]
+    reused_before = tiny.prefix_cache.tokens_reused
+    second = tiny.chat(turns, max_tokens=6)
+    assert tiny.prefix_cache.tokens_reused > reused_before
+    tiny.prefix_cache = PrefixCache(max_bytes=0)
+    assert tiny.chat(turns, max_tokens=6).text == second.text
+
+
+def test_training_invalidates_the_prefix_cache(tiny: LocalChatModel):
+    from agentzoo.llm.prefix_cache import PrefixCache
+
+    tiny.prefix_cache = PrefixCache()
+    before = tiny.choice_logprobs(CONVERSATIONS[0], ["Paris", "Rome"])
+    fingerprint = tiny.fingerprint
+    with torch.no_grad():  # an optimizer step changes parameters in place
+        for parameter in tiny.model.parameters():
+            parameter.mul_(1.5)
+    after = tiny.choice_logprobs(CONVERSATIONS[0], ["Paris", "Rome"])
+    tiny.prefix_cache = PrefixCache(max_bytes=0)
+    assert after == pytest.approx(tiny.choice_logprobs(CONVERSATIONS[0], ["Paris", "Rome"]), abs=1e-4)
+    assert after != pytest.approx(before, abs=1e-3)
+    assert tiny.fingerprint != fingerprint
+    with torch.no_grad():
+        for parameter in tiny.model.parameters():
+            parameter.div_(1.5)

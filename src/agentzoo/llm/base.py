@@ -103,10 +103,12 @@ class ChatModel(Protocol):
         top_p: float = 1.0,
     ) -> list[Completion]: ...
 
-    def choice_logprobs(self, messages: Conversation, options: Sequence[str]) -> list[float]: ...
+    def choice_logprobs(
+        self, messages: Conversation, options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]: ...
 
     def choice_logprobs_batch(
-        self, items: Sequence[tuple[Conversation, Sequence[str]]]
+        self, items: Sequence[tuple[Conversation, Sequence[str]]], *, prefix: str = ""
     ) -> list[list[float]]: ...
 
     @property
@@ -127,7 +129,7 @@ class BaseChatModel:
     ) -> list[Completion]:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]]) -> list[list[float]]:
+    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]], prefix: str = "") -> list[list[float]]:
         raise UnsupportedError(f"{self.spec} cannot score options (choice_logprobs)")
 
     @property
@@ -173,11 +175,15 @@ class BaseChatModel:
             return []
         return self._generate(list(conversations), params)
 
-    def choice_logprobs(self, messages: Conversation, options: Sequence[str]) -> list[float]:
-        return self.choice_logprobs_batch([(messages, options)])[0]
+    def choice_logprobs(
+        self, messages: Conversation, options: Sequence[str], *, prefix: str = ""
+    ) -> list[float]:
+        """Summed log-probability of each option as the assistant's reply (after ``prefix``,
+        the start of the reply, e.g. ``'{"choice": "'``)."""
+        return self.choice_logprobs_batch([(messages, options)], prefix=prefix)[0]
 
     def choice_logprobs_batch(
-        self, items: Sequence[tuple[Conversation, Sequence[str]]]
+        self, items: Sequence[tuple[Conversation, Sequence[str]]], *, prefix: str = ""
     ) -> list[list[float]]:
         for messages, options in items:
             validate_messages(messages)
@@ -186,7 +192,7 @@ class BaseChatModel:
             if any(not isinstance(o, str) or o == "" for o in options):
                 raise ValueError("every option must be a non-empty string")
         self.calls += len(items)
-        return self._score(list(items))
+        return self._score(list(items), prefix)
 
 
 def validate_messages(messages: Conversation) -> None:

@@ -124,13 +124,13 @@ class CachedChatModel:
                     self.store.put(keys[i], {**asdict(completion), "cached": False})
         return [r for r in results if r is not None]
 
-    def choice_logprobs(self, messages: Conversation, options: Sequence[str]) -> list[float]:
-        return self.choice_logprobs_batch([(messages, options)])[0]
+    def choice_logprobs(self, messages: Conversation, options: Sequence[str], *, prefix: str = "") -> list[float]:
+        return self.choice_logprobs_batch([(messages, options)], prefix=prefix)[0]
 
     def choice_logprobs_batch(
-        self, items: Sequence[tuple[Conversation, Sequence[str]]]
+        self, items: Sequence[tuple[Conversation, Sequence[str]]], *, prefix: str = ""
     ) -> list[list[float]]:
-        keys = [conversation_key(self.fingerprint, m, {"options": list(o)}) for m, o in items]
+        keys = [conversation_key(self.fingerprint, m, {"options": list(o), "prefix": prefix}) for m, o in items]
         results: list[list[float] | None] = []
         for key in keys:
             hit = self.store.get(key)
@@ -139,7 +139,7 @@ class CachedChatModel:
         self.hits += len(items) - len(missing)
         self.misses += len(missing)
         if missing:
-            fresh = self.model.choice_logprobs_batch([items[i] for i in missing])
+            fresh = self.model.choice_logprobs_batch([items[i] for i in missing], prefix=prefix)
             for i, scores in zip(missing, fresh, strict=True):
                 results[i] = scores
                 self.store.put(keys[i], scores)

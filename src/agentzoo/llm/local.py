@@ -32,6 +32,7 @@ from agentzoo.llm.base import (
     GenerationParams,
     LLMError,
 )
+from agentzoo.llm.prefix_cache import PrefixCache, PrefixEntry, prefill, stack_left_padded
 from agentzoo.seeding import stream_key
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,11 @@ class LocalChatModel(BaseChatModel):
     """Default sampling seed for calls that give none (each call then draws a new stream)."""
     max_batch: int = 16
     """Conversations per forward pass (memory bound)."""
+    prefix_cache: PrefixCache = field(default_factory=PrefixCache)
+    """Key/value tensors of recent prompts: a prompt extending one of them costs only its new
+    tokens. Emptied automatically when the weights change (see :meth:`weights_stamp`)."""
     _weights_token: str = field(default="", init=False)
+    _cache_stamp: int = field(default=0, init=False)
     _draws: int = field(default=0, init=False)
 
     # ------------------------------------------------------------------ loading
@@ -119,11 +124,28 @@ class LocalChatModel(BaseChatModel):
     # ------------------------------------------------------------------ identity
     @property
     def fingerprint(self) -> str:
-        return f"{self.spec}#{self._weights_token}" if self._weights_token else self.spec
+        """The spec, plus a token once the weights have changed (so cached replies miss)."""
+        stamp = self.weights_stamp()
+        if stamp or self._weights_token:
+            return f"{self.spec}#{self._weights_token}{stamp}"
+        return self.spec
+
+    def weights_stamp(self) -> int:
+        """Sum of torch's in-place version counters over the parameters: it grows with every
+        optimizer step, so caches notice training even when nobody says so."""
+        return sum(int(p._version) for p in self.model.parameters())
 
     def mark_weights_changed(self) -> None:
-        """Call after changing the weights: later cache lookups miss instead of replaying."""
+        """Call after replacing the weights by other means (e.g. loading a checkpoint)."""
         self._weights_token = uuid.uuid4().hex
+        self.prefix_cache.clear()
+
+    def _prefill(self, prompts: Sequence[Sequence[int]]) -> list[PrefixEntry]:
+        stamp = self.weights_stamp()
+        if stamp != self._cache_stamp:
+            self.prefix_cache.clear()
+            self._cache_stamp = stamp
+        return [prefill(self.model, p, self.prefix_cache) for p in prompts]
 
     # ------------------------------------------------------------------ tokens
     def encode_prompt(self, messages: Conversation) -> list[int]:
@@ -225,7 +247,10 @@ class LocalChatModel(BaseChatModel):
     ) -> list[TokenGeneration]:
         torch = _require_torch()
         stop_ids = self._stop_ids()
-        ids, mask, positions = self._left_pad(prompts)
+        entries = self._prefill(prompts)
+        past, mask, lengths = stack_left_padded(entries)
+        logits = torch.stack([e.next_logits for e in entries])
+        step_positions = torch.tensor(lengths, device=self.device).view(-1, 1)
         batch = len(prompts)
         generators = [torch.Generator(device="cpu").manual_seed(s % (2**63)) for s in seeds]
         generated: list[list[int]] = [[] for _ in range(batch)]
@@ -233,20 +258,22 @@ class LocalChatModel(BaseChatModel):
         stopped_on: list[int | None] = [None] * batch
         finish: list[str | None] = [None] * batch
         texts = [""] * batch
-        past = None
-        step_ids, step_positions = ids, positions
+        next_ids: Any = None
         with torch.no_grad():
-            for _ in range(params.max_tokens):
-                out = self.model(
-                    input_ids=step_ids,
-                    attention_mask=mask,
-                    position_ids=step_positions,
-                    cache=past,
-                    use_cache=True,
-                    logits_to_keep=1,
-                )
-                past = out.cache
-                logits = out.logits[:, -1, :].float()
+            for step in range(params.max_tokens):
+                if step:
+                    out = self.model(
+                        input_ids=next_ids.view(-1, 1).to(self.device),
+                        attention_mask=mask,
+                        position_ids=step_positions,
+                        cache=past,
+                        use_cache=True,
+                        logits_to_keep=1,
+                    )
+                    past = out.cache
+                    logits = out.logits[:, -1, :].float()
+                    step_positions = step_positions + 1
+                mask = torch.cat([mask, torch.ones((batch, 1), dtype=mask.dtype, device=self.device)], dim=1)
                 next_ids = self._pick(logits, params, generators, finish)
                 scale = params.temperature if params.temperature > 0 else 1.0
                 picked_logprobs = torch.log_softmax(logits / scale, dim=-1).cpu()
@@ -267,9 +294,6 @@ class LocalChatModel(BaseChatModel):
                             texts[row], finish[row] = text[:hit], "stop"
                 if all(f is not None for f in finish):
                     break
-                step_ids = next_ids.view(-1, 1).to(self.device)
-                step_positions = step_positions[:, -1:] + 1
-                mask = torch.cat([mask, torch.ones((batch, 1), dtype=mask.dtype, device=self.device)], dim=1)
         out_rows = []
         for row in range(batch):
             text = texts[row] if texts[row] else self.tokenizer.decode(generated[row], skip_special_tokens=True)
@@ -297,39 +321,45 @@ class LocalChatModel(BaseChatModel):
         return picks
 
     # ------------------------------------------------------------------ scoring
-    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]]) -> list[list[float]]:
-        """Sum of log p(option tokens | prompt) for every option, as the assistant's reply."""
+    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]], prefix: str = "") -> list[list[float]]:
+        """Sum of log p(option tokens | prompt + prefix) per option, the option continuing the
+        assistant's reply after ``prefix``. Prompts go through the prefix cache; the options of
+        all items are scored in batches on top of their prompt's cached keys and values."""
         torch = _require_torch()
-        rows: list[list[int]] = []
-        option_lengths: list[int] = []
-        owners: list[int] = []
-        for item, (messages, options) in enumerate(items):
-            prompt = self.encode_prompt(messages)
+        prefix_ids = self.encode_text(prefix) if prefix else []
+        entries = self._prefill([self.encode_prompt(m) + prefix_ids for m, _ in items])
+        rows: list[tuple[int, list[int]]] = []
+        for item, (_, options) in enumerate(items):
             for option in options:
-                option_ids = self.encode_text(option)
-                rows.append(prompt + option_ids)
-                option_lengths.append(len(option_ids))
-                owners.append(item)
-        scores = [0.0] * len(rows)
-        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+                ids = self.encode_text(option)
+                if not ids:
+                    raise ValueError(f"option {option!r} encodes to no tokens")
+                rows.append((item, ids))
+        scores: list[float] = []
         with torch.no_grad():
-            for start in range(0, len(order), self.max_batch):
-                chunk = order[start : start + self.max_batch]
-                keep = max(option_lengths[i] for i in chunk) + 1
-                ids, mask, positions = self._left_pad([rows[i] for i in chunk])
-                logits = self.model(
-                    input_ids=ids, attention_mask=mask, position_ids=positions, logits_to_keep=keep
-                ).logits.float()
-                # With left padding every row ends at the last column, so the kept logits at
-                # columns [keep-L-1, keep-1) predict the L option tokens ending the row.
-                log_norm = torch.logsumexp(logits, dim=-1)
-                for j, i in enumerate(chunk):
-                    length = option_lengths[i]
-                    targets = torch.tensor(rows[i][-length:], device=logits.device)
-                    cols = torch.arange(keep - length - 1, keep - 1, device=logits.device)
-                    picked = logits[j, cols, targets] - log_norm[j, cols]
-                    scores[i] = float(picked.sum())
+            for start in range(0, len(rows), self.max_batch):
+                chunk = rows[start : start + self.max_batch]
+                width = max(len(ids) for _, ids in chunk)
+                inputs = torch.full((len(chunk), width), self.tokenizer.pad_token_id, dtype=torch.long)
+                new_mask = torch.zeros((len(chunk), width), dtype=torch.long)
+                for r, (_, ids) in enumerate(chunk):
+                    inputs[r, : len(ids)] = torch.tensor(ids)
+                    new_mask[r, : len(ids)] = 1
+                inputs, new_mask = inputs.to(self.device), new_mask.to(self.device)
+                # Token 0 of an option is predicted by the prompt's last position (cached);
+                # token j >= 1 by the forward pass over the option's own tokens 0..j-1.
+                predict = torch.stack([entries[i].next_logits for i, _ in chunk]).unsqueeze(1)
+                if width > 1:
+                    past, past_mask, lengths = stack_left_padded([entries[i] for i, _ in chunk])
+                    positions = torch.tensor(lengths, device=self.device).view(-1, 1) + torch.arange(width, device=self.device)
+                    logits = self.model(
+                        input_ids=inputs[:, :-1], attention_mask=torch.cat([past_mask, new_mask[:, :-1]], dim=1),
+                        position_ids=positions[:, :-1], cache=past, use_cache=True,
+                    ).logits.float()
+                    predict = torch.cat([predict, logits], dim=1)
+                picked = predict.gather(-1, inputs.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(predict, dim=-1)
+                scores += [float(picked[r, : len(ids)].sum()) for r, (_, ids) in enumerate(chunk)]
         out: list[list[float]] = [[] for _ in items]
-        for i, owner in enumerate(owners):
-            out[owner].append(scores[i])
+        for (item, _), score in zip(rows, scores, strict=True):
+            out[item].append(score)
         return out

@@ -160,13 +160,15 @@ class OpenAIChatModel(BaseChatModel):
             return list(pool.map(lambda c: self._one(c, params), conversations))
 
     # ------------------------------------------------------------------ scoring
-    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]]) -> list[list[float]]:
+    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]], prefix: str = "") -> list[list[float]]:
         """First-token log-probabilities from the server's ``top_logprobs`` (20 alternatives).
 
         Exact for options that begin with different tokens; an option whose first token is
         not among the 20 gets the smallest returned log-prob (an upper bound). Options that
         share a first token cannot be told apart this way and raise UnsupportedError.
         """
+        if prefix:
+            raise UnsupportedError("an assistant prefix needs a local model; use free-text choices with a server")
         out = []
         for messages, options in items:
             payload = self._payload(messages, GenerationParams(max_tokens=1))

@@ -91,7 +91,7 @@ class ScriptedChatModel(BaseChatModel):
             )
         return out
 
-    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]]) -> list[list[float]]:
+    def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]], prefix: str = "") -> list[list[float]]:
         scorer = self.score or _match_score(self.respond)
         return [list(scorer(messages, options)) for messages, options in items]
 
