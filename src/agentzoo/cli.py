@@ -22,7 +22,6 @@ from typing import Any
 
 from agentzoo import registry
 from agentzoo.config import (
-    PRESETS,
     ConfigError,
     SystemConfig,
     apply_overrides,
@@ -72,7 +71,7 @@ def _config_parser(system_id: str, config_cls: type[SystemConfig]) -> argparse.A
         description=f"{registry.info(system_id).paper}\n\nConfig fields (defaults of the quick preset shown by --show-config):",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--preset", choices=PRESETS, default="quick", help="starting point for the config")
+    parser.add_argument("--preset", choices=config_cls.presets(), default="quick", help="starting point for the config")
     parser.add_argument("--out", type=Path, help="run directory (default: runs/SYSTEM/TIMESTAMP-seedN)")
     parser.add_argument("--show-config", action="store_true", help="print the resulting config and exit")
     docs = field_docs(config_cls)

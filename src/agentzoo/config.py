@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Self, Union, get_args, get_origin
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
 
 class ConfigError(ValueError):
@@ -53,11 +53,19 @@ class SystemConfig:
         """The paper's setting, for machines that can afford it."""
         return cls()
 
+    EXTRA_PRESETS: ClassVar[tuple[str, ...]] = ()
+    """Names of further preset classmethods a system offers (e.g. ``cpu``)."""
+
+    @classmethod
+    def presets(cls) -> tuple[str, ...]:
+        """Every preset name: ``quick``, ``paper`` and the system's extras."""
+        return (*PRESETS, *cls.EXTRA_PRESETS)
+
     @classmethod
     def preset(cls, name: str) -> Self:
-        """The preset called ``name`` (``quick`` or ``paper``)."""
-        if name not in PRESETS:
-            raise ConfigError("preset", f"unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
+        """The preset called ``name`` (``quick``, ``paper`` or one of ``EXTRA_PRESETS``)."""
+        if name not in cls.presets():
+            raise ConfigError("preset", f"unknown preset {name!r}; allowed: {', '.join(cls.presets())}")
         factory = getattr(cls, name)
         config: Self = factory()
         return config
