@@ -198,3 +198,9 @@ def test_spawn_time_limit_and_kill(bwrap_mode: str) -> None:
         proc.kill()
         killed = proc.wait(timeout=10)
     assert not killed.timed_out and killed.signal == signal.SIGKILL and not killed.ok
+
+
+def test_sandbox_failure_is_an_error_not_a_verdict(bwrap_mode: str, tmp_path: Path) -> None:
+    # a read-only bind of a path that does not exist makes bubblewrap itself fail
+    with pytest.raises(sandbox.SandboxError, match="failed to start"):
+        sandbox.run(["true"], ro_paths=[tmp_path / "missing"], time_limit_s=10)

@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -83,9 +84,28 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-@functools.lru_cache(maxsize=8)
+PROBE_RETRY_S = 30.0
+"""A failed probe is believed for this long; a successful one for the process's lifetime."""
+_probes: dict[tuple[str, int], tuple[float, str | None]] = {}
+_probe_lock = threading.Lock()
+
+
 def probe_bwrap(path: str, euid: int) -> str | None:
-    """Run ``true`` in a full sandbox once; None when it works, else the reason it does not."""
+    """Whether bubblewrap works here: None when it does, else the reason it does not. A
+    failure is retried after :data:`PROBE_RETRY_S`, so one transient failure (a machine out of
+    processes, say) does not leave a long-lived process unsandboxed for good."""
+    with _probe_lock:
+        known = _probes.get((path, euid))
+    if known is not None and (known[1] is None or time.monotonic() - known[0] < PROBE_RETRY_S):
+        return known[1]
+    reason = _probe(path)
+    with _probe_lock:
+        _probes[(path, euid)] = (time.monotonic(), reason)
+    return reason
+
+
+def _probe(path: str) -> str | None:
+    """Run ``true`` in a full sandbox; None when it works, else the reason it does not."""
     workdir = Path(tempfile.mkdtemp(prefix="agentzoo-probe-"))
     try:
         argv = bwrap_argv(path, workdir, network=False, tmp_size_bytes=1 << 20, uid=None)

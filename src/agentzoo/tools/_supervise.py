@@ -60,6 +60,8 @@ class Raw:
     wall_s: float
     timed_out: bool
     output_truncated: bool
+    hard_killed: bool
+    """The init itself had to be killed (it did not finish within a second of a stop)."""
 
 
 class Supervisor:
@@ -136,6 +138,7 @@ class Supervisor:
         self._init_pid: int | None = None if bwrap else self.proc.pid
         self._init_fd: int | None = None
         self.join_error: BaseException | None = None
+        self._hard_killed = False
         if self._init_pid is not None:
             self._release(self._init_pid)
 
@@ -174,6 +177,7 @@ class Supervisor:
                     os.write(self._wake_w, b"x")
 
     def _hard_kill(self) -> None:
+        self._hard_killed = True
         if self._init_fd is not None:
             # pid 1 of the namespace: the kernel kills every process in it before pid 1 can
             # be reaped, so once bwrap (its parent) exits nothing of the run is left
@@ -331,6 +335,7 @@ class Supervisor:
             wall_s=end - self.start,
             timed_out=timed_out,
             output_truncated=truncated,
+            hard_killed=self._hard_killed,
         )
 
 

@@ -209,6 +209,12 @@ def _finish(setup: _prepare.Setup, supervisor: _supervise.Supervisor) -> Executi
     raw = supervisor.loop()
     if supervisor.join_error is not None:
         raise SandboxError(f"could not move the run into its cgroup: {supervisor.join_error}")
+    if setup.init is not None and raw.report is None and not raw.hard_killed:
+        # sandbox-init always reports unless it never ran: bubblewrap itself failed
+        detail = raw.stderr.decode(errors="replace").strip()[-1000:]
+        raise SandboxError(
+            f"the sandbox failed to start ({setup.mode} mode): {detail or 'no output'}"
+        )
     return _verdict(raw, setup, oom_killed=setup.oom_killed())
 
 
