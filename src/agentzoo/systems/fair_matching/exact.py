@@ -12,11 +12,13 @@ and dropping integrality gives UB_LP. Since X/T is then any doubly stochastic ma
 UB_LP(T) = T · UB_LP(1): one LP bounds every horizon.
 
 Solve order in :func:`count_ilp` (each step either proves optimality or falls through):
-(1) the LP; an integral LP optimum is ILP optimal. (2) When UB_LP equals the trivial bound
-T·min_i max_o u_io (typical of i.i.d. utilities), a feasibility ILP looks for an integer X
-with every U_i >= UB_LP(1 - gap); finding one proves optimality within the gap. (3) The full
-ILP, whose final dual bound is reported with the incumbent at a time limit (never called
-optimal). Every value is recomputed from the rounded, re-verified X.
+(1) the LP; an integral LP optimum is ILP optimal. (2a) X* is rounded (Birkhoff peeling and
+largest remainders) and improved by count-space swaps (:mod:`.rounding`); (2b) when UB_LP
+equals the trivial bound T·min_i max_o u_io (typical of i.i.d. utilities), a feasibility ILP
+looks for an integer X with every U_i >= UB_LP - gap. Any integer X reaching UB_LP - gap is
+optimal within the gap, because OPT <= UB_LP. (3) The full ILP, whose final dual bound is
+reported with the best incumbent at a time limit (never called optimal). Every value is
+recomputed from the rounded, re-verified X. The gap is relative to max(1, UB_LP).
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from agentzoo.systems.fair_matching.decompose import check_count_matrix
 from agentzoo.systems.fair_matching.instance import Instance
+from agentzoo.systems.fair_matching.rounding import apportion, counts_of, improve_counts
 
 log = logging.getLogger(__name__)
 
 FEASIBILITY_SHARE = 0.3
-"""Share of the time limit given to the feasibility step (2) before the full ILP."""
+"""Share of the time limit given to the feasibility step (2b) before the full ILP."""
+HEURISTIC_SHARE = 0.1
+"""Share of the time limit given to the rounding step (2a)."""
 
 
 @dataclass
@@ -131,6 +136,14 @@ def count_ilp(instance: Instance, *, time_limit_s: float = 60.0, mip_rel_gap: fl
         X = _counts_from(X_lp.ravel(), n)
         if _value(u, X) >= ub_lp - 1e-9 * scale:
             return CountSolution(X, _value(u, X), ub_lp, "optimal", time.perf_counter() - start, info)
+    target = ub_lp - mip_rel_gap * scale
+    info["step"] = "rounding"  # (2a) round X* and improve it by count-space swaps
+    pieces = apportion(X_lp, T)
+    best: np.ndarray | None = None
+    if pieces:
+        best = improve_counts(u, counts_of(pieces, n), target=target, seconds=HEURISTIC_SHARE * time_limit_s)
+        if _value(u, best) >= target - 1e-9 * scale:
+            return CountSolution(best, _value(u, best), ub_lp, "optimal", time.perf_counter() - start, info)
     base, A_u = _count_rows(u, T, 1)
     z_col = sp.csr_matrix((-np.ones(n), (np.arange(n), np.full(n, n * n))), shape=(n, n * n + 1))
     integrality = np.ones(n * n + 1)
@@ -138,10 +151,8 @@ def count_ilp(instance: Instance, *, time_limit_s: float = 60.0, mip_rel_gap: fl
     lb = np.zeros(n * n + 1)
     ub = np.full(n * n + 1, float(T))
     ub[-1] = ub_lp + 1e-9 * scale
-    best: np.ndarray | None = None
     trivial = T * float(u.max(axis=1).min())
-    target = ub_lp - mip_rel_gap * scale
-    if ub_lp >= trivial - 1e-9 * scale:  # (2) the LP bound is likely attainable: look for it
+    if ub_lp >= trivial - 1e-9 * scale:  # (2b) the LP bound is likely attainable: look for it
         info["step"] = "feasibility"
         feas_lb = lb.copy()
         feas_lb[-1] = target
@@ -149,9 +160,11 @@ def count_ilp(instance: Instance, *, time_limit_s: float = 60.0, mip_rel_gap: fl
         solved = highs(np.zeros(n * n + 1), [*base, LinearConstraint(A_u + z_col, 0, np.inf)],
                        feas_lb, ub, integrality, budget, mip_rel_gap)
         if solved.x is not None:
-            best = _counts_from(solved.x, n)
-            if _value(u, best) >= target - 1e-7 * scale:
-                return CountSolution(best, _value(u, best), ub_lp, "optimal", time.perf_counter() - start, info)
+            found = _counts_from(solved.x, n)
+            if _value(u, found) >= target - 1e-7 * scale:
+                return CountSolution(found, _value(u, found), ub_lp, "optimal", time.perf_counter() - start, info)
+            if best is None or _value(u, found) > _value(u, best):
+                best = found
     info["step"] = "ilp"
     remaining = time_limit_s - (time.perf_counter() - start)
     c = np.zeros(n * n + 1)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from agentzoo.systems.fair_matching.assignment import bottleneck_matching, max_weight_matching
-from agentzoo.systems.fair_matching.decompose import decompose, expand, order_greedy, peel
+from agentzoo.systems.fair_matching.decompose import decompose, expand, order_greedy
 from agentzoo.systems.fair_matching.exact import lp_bound
 from agentzoo.systems.fair_matching.instance import Instance
+from agentzoo.systems.fair_matching.rounding import apportion
 from agentzoo.systems.fair_matching.special import rotation_matchings
 
 
@@ -121,19 +122,11 @@ def local_search(instance: Instance, matchings: np.ndarray, max_passes: int = 20
 def lp_round(instance: Instance) -> np.ndarray:
     """LP count matrix X* -> Birkhoff decomposition of X*/T -> largest-remainder apportionment of
     the T rounds over its permutations -> :func:`local_search`."""
-    T = instance.rounds
     _, X_lp = lp_bound(instance)
-    pieces, _ = peel(X_lp / T, tol=1e-9)
+    pieces = apportion(X_lp, instance.rounds)
     if not pieces:
         return local_search(instance, greedy(instance))
-    weights = np.array([w for _, w in pieces])
-    weights = weights / weights.sum()
-    counts = np.floor(weights * T).astype(np.int64)
-    remainder = weights * T - counts
-    for p in np.argsort(-remainder, kind="stable")[: T - counts.sum()]:
-        counts[p] += 1
-    schedule = expand([(m, int(c)) for (m, _), c in zip(pieces, counts)])
-    return local_search(instance, schedule)
+    return local_search(instance, expand(pieces))
 
 
 def decomp_order(instance: Instance, X: np.ndarray) -> np.ndarray:
