@@ -257,3 +257,29 @@ def test_tmp_is_bounded(bwrap_mode: str) -> None:
     script = "f = open('/tmp/fill', 'wb')\nfor _ in range(64): f.write(b'x' * (1 << 20))\n"
     ex = sandbox.run([PY, "-c", script], tmp_size_mb=16, time_limit_s=20)
     assert not ex.ok and b"No space left" in ex.stderr
+
+
+CAPS = "grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status; id -u"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},  # the default: a pool uid
+        {"AGENTZOO_SANDBOX_UIDS": "none"},  # root keeps uid 0 (when root), still no capability
+        {"AGENTZOO_SANDBOX_INIT": ""},  # without sandbox-init: setpriv and prlimit
+        {"AGENTZOO_SANDBOX": "rlimit", "AGENTZOO_SANDBOX_UIDS": "none"},
+        {"AGENTZOO_SANDBOX": "rlimit", "AGENTZOO_SANDBOX_INIT": ""},
+    ],
+)
+def test_program_has_no_capabilities(
+    bwrap_mode: str, monkeypatch: pytest.MonkeyPatch, settings: dict[str, str]
+) -> None:
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    ex = sandbox.run(["sh", "-c", CAPS], time_limit_s=15)
+    assert ex.exit_code == 0, ex.stderr
+    *caps, uid = ex.stdout_text.split("\n")[:-1]
+    assert len(caps) == 5 and all(line.split()[1] == "0" * 16 for line in caps), caps
+    if os.geteuid() == 0 and not settings:
+        assert int(uid) != 0

@@ -267,7 +267,7 @@ def bwrap_argv(
 ) -> list[str]:
     """The bubblewrap part of the chain, up to and including ``--``. ``workdir`` None gives a
     private tmpfs work directory at :data:`WORK_INSIDE` holding the ``placed`` files."""
-    argv = [*_bwrap_base(bwrap, network, tmp_size_bytes, uid is not None, tuple(ro_paths))]
+    argv = [*_bwrap_base(bwrap, network, tmp_size_bytes, tuple(ro_paths))]
     if init is not None:
         argv += ["--ro-bind", init, INIT_INSIDE]
     if workdir is None:
@@ -306,7 +306,7 @@ def _parents(dest: str, made: set[str] | frozenset[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _bwrap_base(
-    bwrap: str, network: bool, tmp_size_bytes: int, switch_uid: bool, ro_paths: tuple[str, ...]
+    bwrap: str, network: bool, tmp_size_bytes: int, ro_paths: tuple[str, ...]
 ) -> tuple[str, ...]:
     # --as-pid-1: our first process (sandbox-init) is pid 1 of the namespace. bwrap's own
     # reaper would hide the run's rusage (bwrap does not wait for it) and let the run's
@@ -318,8 +318,8 @@ def _bwrap_base(
         argv.append("--unshare-net")
     if os.geteuid() != 0:
         argv += ["--unshare-user", "--disable-userns"]
-    elif switch_uid:
-        argv += ["--cap-add", "CAP_SETUID,CAP_SETGID"]  # for the uid switch, which drops them
+    # as root without a user namespace bubblewrap keeps every capability for the first
+    # process: sandbox-init drops them all (and the uid) before the program starts
     made = set(_MADE_BY_BASE)
     for name in SYSTEM_DIRS:
         if os.path.islink(name):
@@ -368,14 +368,21 @@ def init_argv(
 
 
 def rlimit_argv(limits: Limits, *, uid: int | None, pdeathsig: bool) -> list[str]:
-    """``[setpriv ... --] prlimit ... --``: drop to ``uid`` (when given), then set the rlimits
-    (used only when ``sandbox-init`` cannot be built)."""
+    """``[setpriv ... --] prlimit ... --``: drop every capability and switch to ``uid`` (as
+    root), then set the rlimits (used only when ``sandbox-init`` cannot be built)."""
     argv: list[str] = []
-    if uid is not None or pdeathsig:
+    if os.geteuid() == 0 or pdeathsig:
         argv += ["setpriv"]
         if uid is not None:
             argv += [f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
-            argv += ["--inh-caps=-all", "--bounding-set=-all"]
+        if os.geteuid() == 0:
+            # an empty bounding set leaves even uid 0 without capabilities after exec
+            argv += [
+                "--inh-caps=-all",
+                "--ambient-caps=-all",
+                "--bounding-set=-all",
+                "--no-new-privs",
+            ]
         if pdeathsig:
             argv.append("--pdeathsig=KILL")
         argv.append("--")

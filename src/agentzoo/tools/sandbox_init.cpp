@@ -6,8 +6,9 @@
 //                [--status-fd FD] [--wait-fd FD] [--pdeathsig] [--kill-all] -- PROGRAM ARGS...
 //
 // 1. applies the rlimits (core dumps off; CPU soft S / hard S+1 seconds; file size; processes;
-//    data segment), drops to uid/gid when given (needs CAP_SETUID/CAP_SETGID, e.g. from
-//    `bwrap --cap-add`), sets no_new_privs, and makes itself a child subreaper;
+//    data segment), drops every capability (bubblewrap run by root without a user namespace
+//    keeps them all), switches to uid/gid when given, sets no_new_privs, and makes itself a
+//    child subreaper;
 // 2. with --wait-fd, waits for one byte on FD (the supervisor first moves this process into a
 //    cgroup), then forks PROGRAM. The fork matters: a process's max RSS starts from the memory of whoever
 //    forked it, so forking from this tiny process (not from a large Python supervisor) makes
@@ -31,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 
 static long long max_rss_kb = 0;
 static double user_s = 0, system_s = 0;
@@ -68,6 +71,24 @@ static int kill_children(void) {
   return n;
 }
 
+// Empty the bounding and ambient sets (needs CAP_SETPCAP, so before giving up root).
+static void drop_capability_bounds(void) {
+  for (int cap = 0; cap <= 63; cap++) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) die("PR_CAPBSET_DROP");
+  }
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
+// Empty the effective, permitted and inheritable sets.
+static void drop_capabilities(void) {
+  struct __user_cap_header_struct header;
+  struct __user_cap_data_struct data[2];
+  memset(&header, 0, sizeof header);
+  memset(data, 0, sizeof data);
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  if (syscall(SYS_capset, &header, data) != 0) die("capset");
+}
+
 int main(int argc, char** argv) {
   long long uid = -1, gid = -1, cpu = -1, fsize = -1, nproc = -1, data = -1;
   int status_fd = -1, wait_fd = -1, pdeathsig = 0, kill_all = 0, i = 1;
@@ -100,11 +121,14 @@ int main(int argc, char** argv) {
   if (data > 0) set_limit(RLIMIT_DATA, (rlim_t)data, (rlim_t)data, "RLIMIT_DATA");
   // this process runs under the same uid, so it counts as one of the processes
   if (nproc > 0) set_limit(RLIMIT_NPROC, (rlim_t)nproc + 1, (rlim_t)nproc + 1, "RLIMIT_NPROC");
+  int privileged = prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) == 1 && geteuid() == 0;
+  if (privileged) drop_capability_bounds();
   if (gid >= 0) {
     if (setgroups(0, NULL) != 0) die("setgroups");
     if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) die("setresgid");
   }
   if (uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) die("setresuid");
+  drop_capabilities();
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("PR_SET_NO_NEW_PRIVS");
   // kill(-1) as root outside a pid namespace would hit the whole machine: refuse it
   if (kill_all && getuid() == 0 && getpid() != 1) kill_all = 0;
