@@ -151,3 +151,15 @@ def test_search_and_open_tools() -> None:
     assert opened.startswith("Rivers\n\nRivers carry") and "more characters]" in opened
     assert tools.call("open", {"doc_id": "nope"}) == "Error: no document with doc_id 'nope'"
     assert tools.call("search", {"query": ""}).startswith("Error: invalid arguments")
+
+
+def test_concurrent_searches_agree() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = SearchEngine(
+        CORPUS * 1 + [Document(f"x{i}", f"light water sugar {i}") for i in range(200)]
+    )
+    queries = ["light", "water sugar", "chlorophyll cells", "sea", "bread heat"] * 20
+    expected = [engine.search(q, k=5) for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda q: engine.search(q, k=5), queries)) == expected

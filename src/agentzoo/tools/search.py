@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -68,13 +69,20 @@ class Hit:
     """A window of the text around the query terms (at most ``snippet_chars`` characters)."""
 
 
-@functools.lru_cache(maxsize=8)
+_local = threading.local()
+
+
 def _stemmer(language: str) -> Any:
-    try:
-        import Stemmer
-    except ImportError as err:  # pragma: no cover - PyStemmer is in the tools extra
-        raise ImportError("stemming needs PyStemmer: pip install 'agentzoo[tools]'") from err
-    return Stemmer.Stemmer(language)
+    """A Snowball stemmer for ``language``, one per thread (PyStemmer objects are not
+    thread-safe)."""
+    stemmers: dict[str, Any] = _local.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        try:
+            import Stemmer
+        except ImportError as err:  # pragma: no cover - PyStemmer is in the tools extra
+            raise ImportError("stemming needs PyStemmer: pip install 'agentzoo[tools]'") from err
+        stemmers[language] = Stemmer.Stemmer(language)
+    return stemmers[language]
 
 
 @functools.lru_cache(maxsize=2)
