@@ -26,6 +26,8 @@ _GRACE_S = 0.25
 """After the program exits, how long to keep draining pipes held open by leftovers."""
 _HARD_KILL_AFTER_S = 1.0
 """After a timeout, how long the init may take to kill and reap the run before it is killed."""
+STARTUP_ALLOWANCE_S = 5.0
+"""How long the sandbox may take to start the program (the time limit counts from then)."""
 
 
 class SandboxError(RuntimeError):
@@ -40,6 +42,8 @@ class Report:
     signal: int | None
     cpu_s: float
     max_rss_kb: int
+    wall_s: float
+    """The program's own wall-clock time, fork to exit."""
     exec_errno: int | None
 
 
@@ -129,7 +133,11 @@ class Supervisor:
         finally:
             for fd in passed:
                 os.close(fd)
-        self.deadline = self.start + time_limit_s
+        self.time_limit_s = time_limit_s
+        # with sandbox-init the limit counts from the program's start, which it reports; until
+        # then the sandbox gets STARTUP_ALLOWANCE_S to come up
+        self.deadline = self.start + time_limit_s + (STARTUP_ALLOWANCE_S if has_init else 0.0)
+        self.started = False
         self._status_r, self._info_r = status_r, info_r
         self._stop_requested = False
         self._wake_lock = threading.Lock()
@@ -258,6 +266,11 @@ class Supervisor:
                     elif fd in (self._info_r, self._status_r):
                         chunk = os.read(fd, 4096)
                         (info if fd == self._info_r else report).extend(chunk)
+                        if fd == self._status_r and not self.started:
+                            started = _START.search(report)
+                            if started:  # same clock: CLOCK_MONOTONIC
+                                self.started = True
+                                self.deadline = float(started.group(1)) + self.time_limit_s
                         if fd == self._info_r and (not chunk or _CHILD_PID.search(info)):
                             sel.unregister(fd)
                             self._init_pid, self._init_fd = _open_init(bytes(info), proc.pid)
@@ -340,8 +353,9 @@ class Supervisor:
 
 
 _CHILD_PID = re.compile(rb'"child-pid"\s*:\s*(\d+)\s*[,}]')
-_REPORT = re.compile(rb"^(exit|signal) (\d+) ([\d.]+) ([\d.]+) (\d+)$", re.MULTILINE)
-_ERROR = re.compile(rb"^error (\d+) ", re.MULTILINE)
+_REPORT = re.compile(rb"^(exit|signal) (\d+) ([\d.]+) ([\d.]+) (\d+) ([\d.]+)$", re.MULTILINE)
+_ERROR = re.compile(rb"^error (\d+)$", re.MULTILINE)
+_START = re.compile(rb"^start ([\d.]+)$", re.MULTILINE)
 
 
 def parse_report(data: bytes) -> Report | None:
@@ -356,6 +370,7 @@ def parse_report(data: bytes) -> Report | None:
         signal=number if kind == b"signal" else None,
         cpu_s=float(found.group(3)) + float(found.group(4)),
         max_rss_kb=int(found.group(5)),
+        wall_s=float(found.group(6)),
         exec_errno=int(error.group(1)) if error else None,
     )
 

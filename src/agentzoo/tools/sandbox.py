@@ -74,7 +74,8 @@ class Execution:
     signal: int | None
     """The signal that ended the program (e.g. 9 SIGKILL, 11 SIGSEGV, 24 SIGXCPU), else None."""
     wall_s: float
-    """Wall-clock seconds from start to exit (sandbox start-up included)."""
+    """The program's wall-clock seconds, from its start to its exit (measured by sandbox-init;
+    the time limit counts over the same span)."""
     cpu_s: float
     """User + system CPU seconds of the program and its waited-for children."""
     max_rss_mb: float
@@ -90,7 +91,10 @@ class Execution:
     mode: str
     """``"bwrap"`` (isolated) or ``"rlimit"`` (rlimits only, no file/network isolation)."""
     workdir: str
-    """The work directory (deleted after the run unless the caller passed one)."""
+    """The work directory as the program saw it (deleted after the run unless the caller
+    passed one)."""
+    elapsed_s: float = 0.0
+    """Wall-clock seconds of the whole run as the caller saw it (sandbox start-up included)."""
 
     @property
     def ok(self) -> bool:
@@ -357,7 +361,7 @@ def _verdict(raw: _supervise.Raw, setup: _prepare.Setup, *, oom_killed: bool) ->
     report = raw.report
     if report is not None:
         exit_code, sig = report.exit_code, report.signal
-        cpu_s, max_rss_kb = report.cpu_s, report.max_rss_kb
+        cpu_s, max_rss_kb, wall_s = report.cpu_s, report.max_rss_kb, report.wall_s
     else:  # no sandbox-init report: decode the outer status; rusage includes our own memory
         exit_code, sig = None, None
         if os.WIFSIGNALED(raw.status):
@@ -367,7 +371,7 @@ def _verdict(raw: _supervise.Raw, setup: _prepare.Setup, *, oom_killed: bool) ->
             if mode == "bwrap" and 128 < exit_code <= 128 + 64:
                 # bwrap reports a child killed by signal N as exit code 128 + N (as shells do)
                 sig, exit_code = exit_code - 128, None
-        cpu_s, max_rss_kb = raw.cpu_s, raw.max_rss_kb
+        cpu_s, max_rss_kb, wall_s = raw.cpu_s, raw.max_rss_kb, raw.wall_s
     max_rss_mb = max_rss_kb / 1024.0
     memory_exceeded = oom_killed or (memory_limit_mb is not None and max_rss_mb > memory_limit_mb)
     # SIGXCPU comes only from RLIMIT_CPU's soft limit; SIGKILL from its hard limit one second
@@ -385,7 +389,7 @@ def _verdict(raw: _supervise.Raw, setup: _prepare.Setup, *, oom_killed: bool) ->
         stderr=raw.stderr,
         exit_code=exit_code,
         signal=sig,
-        wall_s=raw.wall_s,
+        wall_s=wall_s,
         cpu_s=cpu_s,
         max_rss_mb=max_rss_mb,
         timed_out=raw.timed_out,
@@ -394,6 +398,7 @@ def _verdict(raw: _supervise.Raw, setup: _prepare.Setup, *, oom_killed: bool) ->
         cpu_exceeded=cpu_exceeded,
         mode=mode,
         workdir=setup.inside,
+        elapsed_s=raw.wall_s,
     )
 
 

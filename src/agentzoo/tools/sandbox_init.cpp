@@ -16,8 +16,10 @@
 // 3. waits for PROGRAM, then kills whatever it left behind (every process of the uid with
 //    --kill-all, which is only honoured as pid 1 of a namespace or as a non-root uid; otherwise
 //    its children, repeatedly, as orphans are reparented to it), and reaps everything;
-// 4. writes "exit N|signal N|error ERRNO <user_s> <system_s> <max_rss_kb>\n" to the status fd
-//    and exits with N (or 128 + N after a signal, as a shell would).
+// 4. reports on the status fd: "start T" right after the fork (T = CLOCK_MONOTONIC seconds, the
+//    supervisor's clock, so the wall-clock limit counts from the program's start), then
+//    "exit N|signal N <user_s> <system_s> <max_rss_kb> <wall_s>" ("error ERRNO ..." first when
+//    PROGRAM cannot be executed), and exits with N (or 128 + N after a signal, as a shell would).
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
@@ -28,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -140,16 +143,20 @@ int main(int argc, char** argv) {
     if (got_byte != 1) _exit(125);
     close(wait_fd);
   }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   pid_t child = fork();
   if (child < 0) die("fork");
   if (child == 0) {
     execvp(argv[i], argv + i);
     int err = errno;
     fprintf(stderr, "sandbox-init: cannot execute %s: %s\n", argv[i], strerror(err));
-    if (status_fd >= 0) dprintf(status_fd, "error %d 0 0 0\n", err);
+    if (status_fd >= 0) dprintf(status_fd, "error %d\n", err);
     _exit(127);
   }
+  if (status_fd >= 0) dprintf(status_fd, "start %ld.%09ld\n", (long)t0.tv_sec, (long)t0.tv_nsec);
   int status = 0, got = 0, wstatus;
+  double wall_s = 0;
   struct rusage ru;
   for (;;) {
     pid_t pid = wait4(-1, &wstatus, 0, &ru);
@@ -159,6 +166,8 @@ int main(int argc, char** argv) {
     }
     account(&ru);
     if (pid == child) {
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      wall_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
       status = wstatus;
       got = 1;
     }
@@ -177,7 +186,7 @@ int main(int argc, char** argv) {
     snprintf(line, sizeof line, "exit %d", code);
   }
   if (status_fd >= 0) {
-    dprintf(status_fd, "%s %.6f %.6f %lld\n", line, user_s, system_s, max_rss_kb);
+    dprintf(status_fd, "%s %.6f %.6f %lld %.6f\n", line, user_s, system_s, max_rss_kb, wall_s);
   }
   return code;
 }
