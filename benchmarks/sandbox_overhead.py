@@ -5,8 +5,11 @@
 For each language the same hello-world program runs ``--runs`` times under each method,
 interleaved (plain, sandbox, rlimit-only, plain, ...) so that machine load hits all methods
 alike. Each call feeds a line on stdin and captures stdout and stderr. Reported: the median
-wall time per call of each method, and the overhead = median of the per-round differences
-(sandbox - plain). Targets (issue #4): at most +15 ms (C++) and +40 ms (Python) on 2 cores.
+wall time per call of each method, the overhead = median of the per-round differences
+(sandbox - plain), and the mean CPU time per call (this process and its children: the
+supervisor, bubblewrap, sandbox-init and the program), which a loaded machine does not
+inflate the way it inflates wall time. Targets (issue #4): at most +15 ms (C++) and +40 ms
+(Python) median overhead on 2 cores.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,13 +34,19 @@ PY = "print('hello', input())\n"
 TARGET_MS = {"cpp": 15.0, "python": 40.0}
 
 
-def _timed(fn: Callable[[], bytes]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(fn: Callable[[], bytes]) -> tuple[float, float]:
+    cpu, start = _cpu(), time.perf_counter()
     out = fn()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _cpu() - cpu
     if out != b"hello world\n":
         raise RuntimeError(f"unexpected output {out!r}")
-    return elapsed
+    return elapsed, cpu
 
 
 def measure(language: str, runs: int, scratch: Path) -> dict[str, object]:
@@ -65,10 +75,14 @@ def measure(language: str, runs: int, scratch: Path) -> dict[str, object]:
     for fn in methods.values():  # warm-up: caches, sandbox-init build, page cache
         _timed(fn)
     times: dict[str, list[float]] = {name: [] for name in methods}
+    cpus: dict[str, list[float]] = {name: [] for name in methods}
     for _ in range(runs):
         for name, fn in methods.items():
-            times[name].append(_timed(fn))
+            wall, cpu = _timed(fn)
+            times[name].append(wall)
+            cpus[name].append(cpu)
     median_ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
+    cpu_ms = {name: 1000 * statistics.mean(c) for name, c in cpus.items()}
     paired = {
         name: 1000
         * statistics.median(a - b for a, b in zip(times[name], times["plain"], strict=True))
@@ -78,6 +92,7 @@ def measure(language: str, runs: int, scratch: Path) -> dict[str, object]:
         "language": language,
         "runs": runs,
         "median_ms": median_ms,
+        "cpu_ms": cpu_ms,
         "overhead_ms": paired,
         "target_ms": TARGET_MS[language],
         "met": paired["sandbox"] <= TARGET_MS[language],
@@ -100,14 +115,16 @@ def main() -> None:
         f"sandbox mode: {mode}; cpus: {os.cpu_count()}; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}"
     )
     print(
-        "| language | runs | plain (ms) | sandbox (ms) | rlimit-only (ms) | sandbox overhead (ms) | target | met |"
+        "| language | runs | plain ms (CPU) | sandbox ms (CPU) | rlimit-only ms (CPU) "
+        "| sandbox overhead ms | target | met |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        m, o = r["median_ms"], r["overhead_ms"]
-        assert isinstance(m, dict) and isinstance(o, dict)
+        m, c, o = r["median_ms"], r["cpu_ms"], r["overhead_ms"]
+        assert isinstance(m, dict) and isinstance(c, dict) and isinstance(o, dict)
+        cells = " | ".join(f"{m[k]:.1f} ({c[k]:.1f})" for k in ("plain", "sandbox", "rlimit"))
         print(
-            f"| {r['language']} | {r['runs']} | {m['plain']:.1f} | {m['sandbox']:.1f} | {m['rlimit']:.1f} "
+            f"| {r['language']} | {r['runs']} | {cells} "
             f"| +{o['sandbox']:.1f} | +{r['target_ms']:.0f} | {'yes' if r['met'] else 'NO'} |"
         )
     if args.json:
