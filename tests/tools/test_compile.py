@@ -86,3 +86,13 @@ def test_python_runtime_error_exit_code(bwrap_mode: str) -> None:
 def test_unknown_language() -> None:
     with pytest.raises(ValueError, match="allowed"):
         cc.compile_program("fn main() {}", "rust")
+
+
+def test_concurrent_compiles_of_one_source_compile_once(bwrap_mode: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = '#include <cstdio>\nint main(){ puts("once"); }\n'
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: cc.compile_program(source, "cpp17"), range(3)))
+    assert all(r.ok for r in results)
+    assert sum(not r.cached for r in results) == 1

@@ -157,7 +157,7 @@ def test_concurrent_searches_agree() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     engine = SearchEngine(
-        CORPUS * 1 + [Document(f"x{i}", f"light water sugar {i}") for i in range(200)]
+        [*CORPUS, *(Document(f"x{i}", f"light water sugar {i}") for i in range(200))]
     )
     queries = ["light", "water sugar", "chlorophyll cells", "sea", "bread heat"] * 20
     expected = [engine.search(q, k=5) for q in queries]
