@@ -176,15 +176,27 @@ def test_spawn_conversation(bwrap_mode: str) -> None:
     with sandbox.spawn([PY, "-c", INTERACTIVE], time_limit_s=20) as proc:
         answers = []
         for n in (3, 4, 12):
-            proc.stdin.write(f"{n}\n".encode())
-            proc.stdin.flush()
-            answers.append(int(proc.stdout.readline()))
-        proc.stdin.write(b"-1\n")
-        proc.stdin.flush()
+            assert proc.write(f"{n}\n")
+            answers.append(int(proc.readline(timeout=10)))
+        proc.write(b"-1\n")
         result = proc.close()
+        assert not proc.write("5\n")  # the program is gone
     assert answers == [9, 16, 144]
     assert result.ok and result.stderr == b"bye\n" and result.stdout == b""
     assert result.mode == "bwrap" and result.max_rss_mb > 0
+
+
+def test_spawn_readline_timeouts(bwrap_mode: str) -> None:
+    script = "import time\nprint('first', flush=True)\ntime.sleep(60)\n"
+    with sandbox.spawn([PY, "-c", script], time_limit_s=2.0) as proc:
+        assert proc.readline(timeout=15) == b"first\n"
+        with pytest.raises(TimeoutError):
+            proc.readline(timeout=0.3)  # the per-read timeout
+        with pytest.raises(TimeoutError):
+            proc.readline()  # bounded by the program's time limit
+        assert proc.wait(timeout=10).timed_out
+    with sandbox.spawn(["printf", "a\\nb"], time_limit_s=10) as proc:
+        assert [proc.readline(5), proc.readline(5), proc.readline(5)] == [b"a\n", b"b", b""]
 
 
 def test_spawn_time_limit_and_kill(bwrap_mode: str) -> None:

@@ -31,8 +31,10 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Literal
@@ -225,10 +227,13 @@ def _finish(setup: _prepare.Setup, supervisor: _supervise.Supervisor) -> Executi
 class Process:
     """A sandboxed program the caller talks to through its stdin and stdout.
 
-    Write to :attr:`stdin` and read :attr:`stdout` (binary, unbuffered pipes; flush what you
-    write). The wall-clock limit, rlimits, stderr cap and clean-up work as in :func:`run`;
-    :meth:`wait` returns the :class:`Execution` (its ``stdout`` is empty: the caller read it).
-    Use it as a context manager: leaving the block kills the program if it still runs.
+    :meth:`write` sends (and flushes), :meth:`readline` receives a line with a timeout that
+    never runs past the program's time limit (an interactive judge's per-read timeout).
+    :attr:`stdin` and :attr:`stdout` are the raw binary pipes for other protocols (use either
+    them or :meth:`readline` for reading, not both: it keeps its own buffer). The wall-clock
+    limit, rlimits, stderr cap and clean-up work as in :func:`run`; :meth:`wait` returns the
+    :class:`Execution` (its ``stdout`` is empty: the caller read it). Use it as a context
+    manager: leaving the block kills the program if it still runs.
     """
 
     def __init__(self, setup: _prepare.Setup, supervisor: _supervise.Supervisor) -> None:
@@ -237,8 +242,53 @@ class Process:
         self._supervisor = supervisor
         self._result: Execution | None = None
         self._error: BaseException | None = None
+        self._buffer = bytearray()
         self._thread = threading.Thread(target=self._watch, name="agentzoo-sandbox", daemon=True)
         self._thread.start()
+
+    def write(self, data: bytes | str) -> bool:
+        """Send ``data`` (text is UTF-8 encoded) and flush; False when the program has closed
+        its input or ended."""
+        try:
+            self.stdin.write(data.encode() if isinstance(data, str) else data)
+            self.stdin.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            return False
+        return True
+
+    def readline(self, timeout: float | None = None) -> bytes:
+        """The next line of output (with its newline; what is left at end of output; ``b""``
+        at end of output). Raises ``TimeoutError`` when no full line arrives within
+        ``timeout`` seconds or before the program's time limit, whichever comes first."""
+        fd = self.stdout.fileno()
+        limit = None if timeout is None else time.perf_counter() + timeout
+        while True:
+            newline = self._buffer.find(b"\n")
+            if newline >= 0:
+                line = bytes(self._buffer[: newline + 1])
+                del self._buffer[: newline + 1]
+                return line
+            now = time.perf_counter()
+            until = (
+                self._supervisor.deadline
+                if limit is None
+                else min(limit, self._supervisor.deadline)
+            )
+            if now >= until and self._thread.is_alive():
+                raise TimeoutError("no complete line of output before the timeout")
+            ready, _, _ = select.select(
+                [fd], [], [], max(0.0, until - now) if self._thread.is_alive() else 0.05
+            )
+            if not ready:
+                if not self._thread.is_alive():  # ended without a final newline
+                    rest, self._buffer = bytes(self._buffer), bytearray()
+                    return rest
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                rest, self._buffer = bytes(self._buffer), bytearray()
+                return rest
+            self._buffer += chunk
 
     @property
     def stdin(self) -> IO[bytes]:
