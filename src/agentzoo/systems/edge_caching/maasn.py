@@ -151,7 +151,7 @@ class Learner:
             o = torch.as_tensor(obs, dtype=torch.float32)
             logits = masked(self.actor(o), self.parts.mask(o))
             if greedy:
-                act = logits.argmax(-1)
+                act = greedy_operation(logits)
             else:
                 act = gumbel_softmax_st(logits, 1.0, generator or self.gen).argmax(-1)
             prio = torch.gather(logits, -1, act.unsqueeze(-1)).squeeze(-1)
@@ -292,6 +292,17 @@ class Learner:
         self.critic.load_state_dict(state["critic"])
         if self.mixer is not None and "mixer" in state:
             self.mixer.load_state_dict(state["mixer"])
+
+
+def greedy_operation(logits: torch.Tensor) -> torch.Tensor:
+    """The deterministic policy: the most probable *operation* (hold, evict, fetch), then the
+    most probable source of a fetch. A plain argmax would favour hold whenever the fetch
+    probability is split over the cloud and several neighbours."""
+    p = torch.softmax(logits, -1)
+    p_fetch = p[..., W.FETCH_CLOUD :].sum(-1)
+    op = torch.stack([p[..., W.HOLD], p[..., W.EVICT], p_fetch], -1).argmax(-1)
+    source = W.FETCH_CLOUD + p[..., W.FETCH_CLOUD :].argmax(-1)
+    return torch.where(op == 2, source, op)
 
 
 def executed_actions(act: np.ndarray, before: np.ndarray, after: np.ndarray,
