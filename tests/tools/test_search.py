@@ -163,3 +163,25 @@ def test_concurrent_searches_agree() -> None:
     expected = [engine.search(q, k=5) for q in queries]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda q: engine.search(q, k=5), queries)) == expected
+
+
+def test_top_k_selection_matches_a_full_sort() -> None:
+    """Every selection path (few, some, most documents matching) equals a full sort."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    common, rare = ["alpha", "beta"], [f"w{i}" for i in range(60)]
+    docs = []
+    for i in range(300):
+        words = list(rng.choice(rare, size=rng.integers(3, 12)))
+        if rng.random() < 0.8:
+            words.append(common[i % 2])  # "alpha"/"beta" each match about 40% of documents
+        docs.append((f"d{i}", " ".join(words)))
+    engine = SearchEngine(docs, language=None, stopwords=False)
+    for query in ["alpha beta", "alpha", "w3", "w3 w7 w11", "alpha w5", "nothing"]:
+        scores = engine.scores(query)
+        expected = sorted(
+            (i for i in range(len(docs)) if scores[i] > 0), key=lambda i: (-scores[i], i)
+        )
+        for k in (1, 5, 40, 400):
+            assert [h.doc_id for h in engine.search(query, k)] == [f"d{i}" for i in expected[:k]]

@@ -180,8 +180,8 @@ class SearchEngine:
         data, indices, indptr = index["data"], index["indices"], index["indptr"]
         postings = [slice(int(indptr[t]), int(indptr[t + 1])) for t in ids]
         docs = np.concatenate([indices[p] for p in postings])
-        weights = np.concatenate([data[p] for p in postings]).astype(np.float64)
-        scores: np.ndarray = np.bincount(docs, weights=weights, minlength=n).astype(np.float64)
+        weights = np.concatenate([data[p] for p in postings])
+        scores: np.ndarray = np.bincount(docs, weights=weights, minlength=n)  # float64 sums
         nonoccurrence = getattr(self.retriever, "nonoccurrence_array", None)
         if nonoccurrence is not None:  # BM25L and BM25+ also score absent terms
             scores = scores + float(nonoccurrence[ids].sum())
@@ -192,9 +192,17 @@ class SearchEngine:
         if k < 1:
             raise ValueError(f"k: must be >= 1, got {k}")
         scores = self.scores(query)
-        candidates = np.flatnonzero(scores > 0)
-        if len(candidates) > k:
-            # everything scoring at least the k-th best score, so ties at the cut are all kept
+        # keep everything scoring at least the k-th best score (so ties at the cut are all
+        # kept) and more than zero (documents sharing no term with the query are left out)
+        positive = scores > 0
+        matched = int(np.count_nonzero(positive))
+        if matched <= k:
+            candidates = np.flatnonzero(positive)
+        elif 2 * matched > len(scores):  # most documents match: select on the whole array
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            candidates = np.flatnonzero(scores >= kth)
+        else:  # few match: select among them (partition is slow on many tied zeros)
+            candidates = np.flatnonzero(positive)
             kth = -np.partition(-scores[candidates], k - 1)[k - 1]
             candidates = candidates[scores[candidates] >= kth]
         order = np.lexsort((candidates, -scores[candidates]))[:k]  # score desc, then position
