@@ -284,3 +284,23 @@ def test_program_has_no_capabilities(
     assert len(caps) == 5 and all(line.split()[1] == "0" * 16 for line in caps), caps
     if os.geteuid() == 0 and not settings:
         assert int(uid) != 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the uid pool is used only as root")
+def test_rlimit_mode_sweeps_stale_processes_of_its_uid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose supervisor died leaves processes under its pool uid; the next lease of
+    that uid kills them first (bwrap mode needs none: the namespace dies with bwrap)."""
+    monkeypatch.setenv("AGENTZOO_SANDBOX_UIDS", "60990-60990")
+    marker = f"{int(uuid.uuid4().int % 10**6)}.456"
+    stray = subprocess.Popen(
+        ["setpriv", "--reuid=60990", "--regid=60990", "--clear-groups", "sleep", marker]
+    )
+    try:
+        time.sleep(0.2)
+        assert _host_processes_with(marker) == [stray.pid]
+        ex = sandbox.run(["true"], mode="rlimit", time_limit_s=10)
+        assert ex.ok
+        assert stray.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        stray.kill()
+        stray.wait()

@@ -137,6 +137,10 @@ class Setup:
             # RLIMIT_NPROC counts every task of this user: allow the program its share on top
             extra = _launch.user_process_count(os.getuid())
             self.limits = replace(self.limits, max_processes=self.limits.max_processes + extra)
+        if self.mode == "rlimit" and self.uid is not None:
+            # processes of a run whose supervisor died (bwrap mode needs no such sweep: the
+            # namespace dies with it); we hold this uid's lock, so they are no one else's
+            _launch.kill_uid(self.uid)
         if self.work is not None:
             write_files(self.work, files, self.uid)
             if self.uid is not None:
