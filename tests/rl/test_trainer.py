@@ -158,3 +158,23 @@ def test_bad_config() -> None:
         TrainerConfig(mode="half")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         TrainerConfig(lr=0)
+
+
+def test_prefix_cache_gives_the_same_logprobs_and_gradients() -> None:
+    model = tiny_model(16, layers=3, seed=21)
+    trainer = Trainer(model, TrainerConfig(mode="topk", top_k_layers=1))
+    rows = _rows(seed=22, n=6)
+    cache = trainer.prefix_cache(rows)
+    assert cache is not None and set(cache) == {id(r) for r in rows}
+    direct, mask = trainer.token_logprobs(rows)
+    cached, mask2 = trainer.token_logprobs(rows, prefix=cache)
+    assert torch.equal(mask, mask2)
+    assert torch.allclose(direct, cached, atol=1e-5)
+    assert len(model.get_decoder().layers) == 3  # the swap is undone
+    trainer.sft_step(rows, prefix=cache)
+    with_cache = [p.detach().clone() for p in trainer.params]
+    other = Trainer(tiny_model(16, layers=3, seed=21), TrainerConfig(mode="topk", top_k_layers=1))
+    other.sft_step(rows)
+    for a, b in zip(with_cache, other.params, strict=True):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert Trainer(tiny_model(16, seed=0), TrainerConfig(mode="full")).prefix_cache(rows) is None

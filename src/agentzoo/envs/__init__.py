@@ -2,4 +2,6 @@
 
 * :mod:`agentzoo.envs.office` — an OfficeBench-compatible office (Excel, Word, calendar,
   email, PDF reading, a confined shell) with OfficeBench's evaluators.
+* :mod:`agentzoo.envs.research` — a synthetic, verifiable research world (invented entities,
+  verbose pages, BM25 search/scholar, sandboxed python, exact answers) for ``mars`` and ``matpo``.
 """

@@ -70,6 +70,7 @@ class GRPO:
         normalizers: Callable[[list[Rollout]], Mapping[str, float]] | None = None,
         after_update: Callable[[], None] | None = None,
         on_step: Callable[[dict[str, Any]], None] | None = None,
+        on_resume: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         self.trainer = trainer
         self.sample_tasks = sample_tasks
@@ -81,6 +82,7 @@ class GRPO:
         self.normalizers = normalizers
         self.after_update = after_update
         self.on_step = on_step
+        self.on_resume = on_resume
         self.history: list[dict[str, Any]] = []
 
     def step(self, t: int) -> dict[str, Any]:
@@ -125,9 +127,13 @@ class GRPO:
             first = int(extra.get("next_step", len(self.history)))
             if self.after_update is not None:
                 self.after_update()
+            if self.on_resume is not None:
+                self.on_resume(self.history)
             log.info("resumed from %s at step %d", path, first)
         for t in range(first, self.config.steps):
             metrics = self.step(t)
+            if self.on_step is not None:  # may add entries (e.g. a held-out evaluation)
+                self.on_step(metrics)
             self.history.append(metrics)
             if path is not None:
                 self.trainer.save(path, extra={"history": self.history, "next_step": t + 1})
@@ -136,6 +142,4 @@ class GRPO:
                 t, metrics["reward"], metrics["zero_variance_fraction"],
                 metrics["rollout_seconds"], metrics["train_seconds"],
             )
-            if self.on_step is not None:
-                self.on_step(metrics)
         return self.history

@@ -36,12 +36,13 @@ def sft(
     losses: list[float] = []
     if not rows:
         return losses
+    prefix = trainer.prefix_cache(rows) if epochs > 1 else None  # frozen layers: run them once
     for epoch in track(range(epochs), description):
         order = rng.permutation(len(rows))
         values = []
         for start in range(0, len(rows), batch_rows):
             batch = [rows[int(i)] for i in order[start : start + batch_rows]]
-            values.append(trainer.sft_step(batch)["nll"])
+            values.append(trainer.sft_step(batch, prefix=prefix)["nll"])
         losses.append(float(np.mean(values)))
         log.info("%s epoch %d: nll %.4f", description, epoch, losses[-1])
     return losses

@@ -20,6 +20,7 @@ atomically; resuming continues bit-exactly.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import logging
@@ -150,9 +151,15 @@ class Trainer:
         return sum(p.numel() for p in self.params)
 
     # ------------------------------------------------------------------ log-probs
-    def token_logprobs(self, rows: Sequence[TrainRow], model: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def token_logprobs(
+        self, rows: Sequence[TrainRow], model: Any = None, prefix: Mapping[int, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Log-probs of the masked-in tokens of ``rows``: ``[B, K]`` values and ``[B, K]`` mask,
-        row b's trained tokens left-aligned (K = most trained tokens in a row)."""
+        row b's trained tokens left-aligned (K = most trained tokens in a row).
+
+        ``prefix`` (from :meth:`prefix_cache`, ``topk`` mode) holds each row's hidden states at
+        the input of the first trainable layer; only the top layers are then run.
+        """
         model = model or self.model
         width = max(len(r.ids) for r in rows)
         b = len(rows)
@@ -175,11 +182,20 @@ class Trainer:
                     slot.append(k)
                     k += 1
         device = next(model.parameters()).device
-        positions = (attention.cumsum(-1) - 1).clamp(min=0)
-        hidden = model.get_decoder()(
-            input_ids=ids.to(device), attention_mask=attention.to(device),
-            position_ids=positions.to(device), use_cache=False,
-        ).last_hidden_state
+        positions = (attention.cumsum(-1) - 1).clamp(min=0).to(device)
+        decoder = model.get_decoder()
+        if prefix is None:
+            hidden = decoder(
+                input_ids=ids.to(device), attention_mask=attention.to(device), position_ids=positions, use_cache=False,
+            ).last_hidden_state
+        else:
+            states = torch.zeros((b, width, decoder.config.hidden_size), dtype=torch.float32, device=device)
+            for i, row in enumerate(rows):
+                states[i, width - len(row.ids):] = prefix[id(row)].to(device)
+            with self._top_layers_only(decoder):
+                hidden = decoder(
+                    inputs_embeds=states, attention_mask=attention.to(device), position_ids=positions, use_cache=False,
+                ).last_hidden_state
         picked = hidden[torch.tensor(row_index, device=device), torch.tensor(col_index, device=device)]
         logits = model.get_output_embeddings()(picked).float() / self.config.temperature
         target = torch.tensor(targets, device=device)
@@ -192,6 +208,68 @@ class Trainer:
         out = out.index_put((rows_t, slots_t), flat)
         mask[rows_t, slots_t] = True
         return out, mask
+
+    # ------------------------------------------------------------------ frozen-prefix cache
+    @property
+    def first_trainable_layer(self) -> int | None:
+        """Index of the lowest trainable decoder layer in ``topk`` mode (None otherwise)."""
+        if self.config.mode != "topk":
+            return None
+        n = len(self.model.get_decoder().layers)
+        return n - min(self.config.top_k_layers, n)
+
+    class _Stop(Exception):
+        pass
+
+    def prefix_cache(self, rows: Sequence[TrainRow]) -> dict[int, torch.Tensor] | None:
+        """Hidden states of each row at the input of the first trainable layer (``topk`` mode):
+        the frozen layers below give the same output every epoch, so SFT over several epochs
+        runs them once. Keyed by ``id(row)``; None when the mode has no frozen prefix."""
+        first = self.first_trainable_layer
+        if first is None or first == 0:
+            return None
+        decoder = self.model.get_decoder()
+        captured: list[torch.Tensor] = []
+
+        def grab(_module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            captured.append((args[0] if args else kwargs["hidden_states"]).detach())
+            raise Trainer._Stop
+
+        out: dict[int, torch.Tensor] = {}
+        handle = decoder.layers[first].register_forward_pre_hook(grab, with_kwargs=True)
+        try:
+            with torch.no_grad():
+                for batch in self.micro_batches(rows):
+                    width = max(len(r.ids) for r in batch)
+                    ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+                    attention = torch.zeros((len(batch), width), dtype=torch.long)
+                    for i, row in enumerate(batch):
+                        ids[i, width - len(row.ids):] = torch.tensor(row.ids, dtype=torch.long)
+                        attention[i, width - len(row.ids):] = 1
+                    positions = (attention.cumsum(-1) - 1).clamp(min=0)
+                    device = next(self.model.parameters()).device
+                    captured.clear()
+                    with contextlib.suppress(Trainer._Stop):
+                        decoder(input_ids=ids.to(device), attention_mask=attention.to(device),
+                                position_ids=positions.to(device), use_cache=False)
+                    for i, row in enumerate(batch):
+                        out[id(row)] = captured[0][i, width - len(row.ids):].cpu()
+        finally:
+            handle.remove()
+        return out
+
+    def _top_layers_only(self, decoder: Any) -> Any:
+        trainer = self
+
+        class _Swap:
+            def __enter__(self) -> None:
+                self.layers = decoder.layers
+                decoder.layers = torch.nn.ModuleList(list(self.layers)[trainer.first_trainable_layer:])
+
+            def __exit__(self, *exc: object) -> None:
+                decoder.layers = self.layers
+
+        return _Swap()
 
     @staticmethod
     def aligned(rows: Sequence[TrainRow], values: Callable[[TrainRow], Sequence[float]], width: int) -> torch.Tensor:
@@ -214,14 +292,17 @@ class Trainer:
                 batches.append([row])
         return batches
 
-    def _update(self, batches: Sequence[list[TrainRow]], loss_fn: LossFn, apply: bool = True) -> dict[str, float]:
+    def _update(
+        self, batches: Sequence[list[TrainRow]], loss_fn: LossFn, apply: bool = True,
+        prefix: Mapping[int, torch.Tensor] | None = None,
+    ) -> dict[str, float]:
         """Accumulate the gradient of ``Σ_batches loss_fn`` and (if ``apply``) take one step."""
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         totals: dict[str, float] = {}
         loss_sum = 0.0
         for batch in batches:
-            logp, mask = self.token_logprobs(batch)
+            logp, mask = self.token_logprobs(batch, prefix=prefix)
             loss, stats = loss_fn(batch, logp, mask)
             loss.backward()
             loss_sum += float(loss.detach())
@@ -298,8 +379,9 @@ class Trainer:
                 ref, _ = self.token_logprobs(batch, model=self._reference)
         return ref
 
-    def sft_step(self, rows: Sequence[TrainRow]) -> dict[str, float]:
-        """One supervised step: token-mean negative log-likelihood of the masked-in tokens."""
+    def sft_step(self, rows: Sequence[TrainRow], prefix: Mapping[int, torch.Tensor] | None = None) -> dict[str, float]:
+        """One supervised step: token-mean negative log-likelihood of the masked-in tokens
+        (``prefix``: a :meth:`prefix_cache` covering ``rows``)."""
         rows = [r for r in rows if r.n_action > 0]
         if not rows:
             return {"loss": 0.0, "rows": 0.0}
@@ -308,7 +390,7 @@ class Trainer:
         def loss_fn(batch: list[TrainRow], logp: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
             return nll_loss(logp, mask, "token-mean", n), {}
 
-        stats = self._update(self.micro_batches(rows), loss_fn)
+        stats = self._update(self.micro_batches(rows), loss_fn, prefix=prefix)
         stats["nll"] = stats["loss"]
         return stats
 
@@ -362,8 +444,21 @@ class Trainer:
             for name, param in zip(self.names, self.params, strict=True):
                 param.copy_(state[name])
         if reset_optimizer:
-            self.optimizer = torch.optim.AdamW(self.params, lr=self.config.lr, weight_decay=self.config.weight_decay)
-            self.steps = 0
+            self.reset_optimizer()
+
+    def reset_optimizer(self, lr: float | None = None) -> None:
+        """A fresh AdamW (e.g. between a warm start and RL, which use different learning rates)."""
+        self.optimizer = torch.optim.AdamW(
+            self.params, lr=self.config.lr if lr is None else lr, weight_decay=self.config.weight_decay
+        )
+        self.steps = 0
+
+    def set_reference(self) -> None:
+        """Make the current weights the KL reference (topk/full; LoRA uses the base weights)."""
+        if self.config.kl_coef > 0 and self.config.mode != "lora":
+            self._reference = copy.deepcopy(self.model).eval()
+            for p in self._reference.parameters():
+                p.requires_grad_(False)
 
     def save(self, path: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
         """Write a checkpoint atomically: trainable weights, optimizer, torch RNG, ``extra``."""
