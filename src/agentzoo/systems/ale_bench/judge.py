@@ -24,6 +24,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -256,6 +257,11 @@ class Judge:
         return Result(cases, maximize=self.problem.maximize, fail_cost=self.problem.fail_cost,
                       compile_message=compile_message, sandbox_mode=self.mode, speed_factor=speed_factor())
 
+    def _kill_after(self, time_limit: float) -> float:
+        """Wall seconds after which a run is killed: TL + 0.3 s, or 3·TL + 1 s when TLE is judged on
+        CPU time (a busy machine stretches wall time, and interactive runs wait on the judge)."""
+        return time_limit + KILL_GRACE_S if self.tle_clock == "wall" else 3 * time_limit + 1.0
+
     def _env(self, time_limit: float) -> dict[str, str]:
         env = {"AGENTZOO_TIME_LIMIT": f"{time_limit:.3f}", **self.extra_env}
         if self.iter_budget:
@@ -274,7 +280,7 @@ class Judge:
                 ex, output, verdict, message, score = self._interact(program, input_str, time_limit, memory_limit_mib)
             else:
                 ex = cc.run_program(
-                    program, stdin=input_str, time_limit_s=time_limit + KILL_GRACE_S,
+                    program, stdin=input_str, time_limit_s=self._kill_after(time_limit),
                     memory_limit_mb=memory_limit_mib, max_output_bytes=OUTPUT_CAP,
                     env=self._env(time_limit), mode=self.sandbox_mode,
                 )
@@ -309,7 +315,8 @@ class Judge:
 
     def _limits(self, ex: sandbox.Execution, used: float, time_limit: float) -> tuple[Verdict, str] | None:
         if ex.timed_out or ex.cpu_exceeded or used > time_limit:
-            return Verdict.TIME_LIMIT_EXCEEDED, f"{used:.3f} s > {time_limit:.3f} s ({self.tle_clock})"
+            what = f"killed after {ex.wall_s:.3f} s wall" if ex.timed_out else f"{used:.3f} s > {time_limit:.3f} s"
+            return Verdict.TIME_LIMIT_EXCEEDED, f"{what} ({self.tle_clock} clock)"
         if ex.memory_exceeded:
             return Verdict.MEMORY_LIMIT_EXCEEDED, f"{ex.max_rss_mb:.1f} MiB"
         if ex.output_truncated:
@@ -398,7 +405,7 @@ class Judge:
                     cc.Program(program.language, program.source_hash,
                                ("/bin/sh", "-c", 'exec "$0" "$@" < in.fifo > out.fifo', *program.argv),
                                program.files),
-                    workdir=work, time_limit_s=time_limit + KILL_GRACE_S,
+                    workdir=work, time_limit_s=self._kill_after(time_limit),
                     memory_limit_mb=memory_limit_mib, max_output_bytes=OUTPUT_CAP,
                     env=self._env(time_limit), mode=self.sandbox_mode,
                 )
@@ -423,7 +430,7 @@ class Judge:
         thread = self._fifo_run(program, work, time_limit, memory_limit_mib, box, done)
         try:
             tester = subprocess.run(
-                [str(cast(Any, self.problem).tool("tester")), "/bin/sh", "-c", "cat out.fifo & exec cat > in.fifo"],
+                [str(cast(Any, self.problem).tool("tester")), sys.executable, "-c", _RELAY],
                 cwd=work, input=input_str.encode(), capture_output=True, timeout=time_limit + 10,
             )
         except subprocess.TimeoutExpired:
@@ -450,12 +457,31 @@ class Judge:
         if not built.ok or built.program is None:
             return CodeRunResult(input_str, "", built.error, -1, 0.0, 0)
         tl = time_limit if time_limit is not None else self.time_limit
-        ex = cc.run_program(built.program, stdin=input_str, time_limit_s=tl + KILL_GRACE_S,
+        ex = cc.run_program(built.program, stdin=input_str, time_limit_s=self._kill_after(tl),
                             memory_limit_mb=float(self.problem.memory_limit_mib),
                             max_output_bytes=OUTPUT_CAP, env=self._env(tl), mode=self.sandbox_mode)
         status = ex.exit_code if ex.exit_code is not None else 128 + (ex.signal or 0)
         return CodeRunResult(input_str, ex.stdout_text, ex.stderr_text[-STDERR_TAIL:], status,
                              max(ex.wall_s, ex.cpu_s), int(ex.max_rss_mb * (1 << 20)))
+
+
+_RELAY = """
+import os, sys, threading
+def pump():  # tester -> program
+    with open("in.fifo", "wb", buffering=0) as dst:
+        while chunk := os.read(0, 65536):
+            try:
+                dst.write(chunk)
+            except BrokenPipeError:
+                break
+threading.Thread(target=pump, daemon=True).start()
+with open("out.fifo", "rb", buffering=0) as src:  # program -> tester, until the program ends
+    while chunk := src.read(65536):
+        os.write(1, chunk)
+os._exit(0)
+"""
+"""Stands in for the program under the official tester: relays to the sandboxed program's FIFOs
+and exits as soon as the program closes its output (trusted code, on the host)."""
 
 
 def _clear_exit(ex: sandbox.Execution) -> sandbox.Execution:
