@@ -142,22 +142,25 @@ class SearchEngine:
         self.retriever.index(self._token_ids(), show_progress=False)
 
     def _token_ids(self) -> tuple[list[list[int]], dict[str, int]]:
-        # stem each distinct word once: far faster than stemming every occurrence
+        """Each document as term ids (the same terms as :func:`tokenize`), and the vocabulary.
+        Each distinct word is stemmed once, when first seen; the per-token work is C loops."""
         stop = _stopwords() if self.settings["stopwords"] else frozenset()
-        words: dict[str, int] = {}
-        raw_docs: list[list[int]] = []
-        for doc in self.documents:
-            ids = []
-            for w in _WORD.findall(f"{doc.title}\n{doc.text}".lower()):
-                if w not in stop:
-                    ids.append(words.setdefault(w, len(words)))
-            raw_docs.append(ids)
         language = self.settings["language"]
-        raw_words = list(words)
-        stems = _stemmer(str(language)).stemWords(raw_words) if language else raw_words
-        vocab: dict[str, int] = {}
-        stem_of = [vocab.setdefault(s, len(vocab)) for s in stems]
-        return [[stem_of[i] for i in ids] for ids in raw_docs], vocab
+        stemmer = _stemmer(str(language)) if language else None
+        term_of: dict[str, int] = {}  # word -> id of its stem
+        vocab: dict[str, int] = {}  # stem -> id
+        corpus: list[list[int]] = []
+        for doc in self.documents:
+            words = _WORD.findall(f"{doc.title}\n{doc.text}".lower())
+            if stop:
+                words = [w for w in words if w not in stop]
+            new = list(set(words).difference(term_of))
+            if new:
+                stems = stemmer.stemWords(new) if stemmer is not None else new
+                for word, stem in zip(new, stems):
+                    term_of[word] = vocab.setdefault(stem, len(vocab))
+            corpus.append(list(map(term_of.__getitem__, words)))
+        return corpus, vocab
 
     def __len__(self) -> int:
         return len(self.documents)
