@@ -8,7 +8,7 @@ import pytest
 
 from agentzoo.tools import compile as cc
 
-HELLO_CPP = '#include <iostream>\nint main(){ std::string s; std::cin >> s; std::cout << "hello " << s << "\\n"; }\n'
+HELLO_CPP = '#include <cstdio>\nint main(){ char s[32]; if (scanf("%31s", s) == 1) printf("hello %s\\n", s); }\n'
 
 
 def test_cpp_hello_world(bwrap_mode: str) -> None:
@@ -19,10 +19,16 @@ def test_cpp_hello_world(bwrap_mode: str) -> None:
 
 
 def test_cpp20_feature_compiles(bwrap_mode: str) -> None:
-    source = '#include <ranges>\n#include <cstdio>\nint main(){ int s=0; for (int i : std::views::iota(1, 5)) s += i; printf("%d\\n", s); }\n'
+    # C++20 without heavy headers: a concept, consteval, designated initialisers
+    source = (
+        "#include <cstdio>\ntemplate <class T> concept Small = sizeof(T) <= 4;\n"
+        "consteval int sq(int x) { return x * x; }\nstruct P { int a, b; };\n"
+        'int main(){ P p{.a = 1, .b = sq(3)}; Small auto s = p.a + p.b; printf("%d\\n", s); }\n'
+    )
     built, ex = cc.compile_and_run(source, "cpp", time_limit_s=10)
     assert built.ok, built.error
     assert ex is not None and ex.stdout == b"10\n"
+    assert not cc.compile_program(source, "cpp17", use_cache=False).ok  # concepts need C++20
 
 
 def test_compile_error_is_a_value(bwrap_mode: str) -> None:

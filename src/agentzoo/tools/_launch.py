@@ -11,12 +11,11 @@
   of the namespace: it sets the rlimits, drops privileges, forks the program (so its max RSS
   is its own, not inherited from the Python supervisor), reaps it and everything it left,
   and reports exit status and rusage on a status pipe.
-* When we are root, bubblewrap runs in its privileged mode (no user namespace) and
-  ``sandbox-init`` switches to a uid of its own, taken from a pool (``AGENTZOO_SANDBOX_UIDS``,
-  default ``60000-60255``). A real unprivileged uid is what makes ``RLIMIT_NPROC`` count (the
-  kernel never applies it to uid 0), and it cannot read root's files even where they are
-  visible. Each run holds its uid under a file lock, so concurrent runs (threads or
-  processes) never share one, and its process limit is its own.
+* When we are root, bubblewrap runs in its privileged mode (no user namespace, every
+  capability kept) and ``sandbox-init`` drops all capabilities and switches to a uid of its
+  own from a pool (:mod:`agentzoo.tools._uids`). A real unprivileged uid is what makes
+  ``RLIMIT_NPROC`` count (the kernel never applies it to uid 0), and it cannot read root's
+  files even where they are visible.
 * As an ordinary user, bubblewrap makes a user namespace (the limit then counts per namespace).
 
 Without bubblewrap the same chain runs without its first link (``mode="rlimit"``). Without a
@@ -25,21 +24,17 @@ C++ compiler (no ``sandbox-init``), ``setpriv`` and ``prlimit`` (util-linux) tak
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import functools
 import logging
 import math
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +45,6 @@ MODES = ("auto", "bwrap", "rlimit")
 run without bubblewrap; ``rlimit``: rlimits only (no isolation of files or network)."""
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
-DEFAULT_UIDS = "60000-60255"
-_LOCK_DIR = Path(tempfile.gettempdir()) / "agentzoo-sandbox-uids"
 
 
 class SandboxUnavailableError(RuntimeError):
@@ -146,69 +139,6 @@ def resolve_mode(mode: str | None) -> tuple[str, str | None, str]:
             "Install bubblewrap (apt-get install bubblewrap) or set AGENTZOO_SANDBOX=auto."
         )
     return "rlimit", None, reason or "bubblewrap failed"
-
-
-# -- the unprivileged uid pool (root only) ---------------------------------------------------
-
-
-def uid_pool() -> range | None:
-    """The uids that sandboxed programs run as when we are root (None: do not switch uid)."""
-    if os.geteuid() != 0:
-        return None
-    spec = os.environ.get("AGENTZOO_SANDBOX_UIDS", DEFAULT_UIDS).strip().lower()
-    if spec in {"", "none", "0", "off"}:
-        return None
-    first, _, last = spec.partition("-")
-    try:
-        low, high = int(first), int(last or first)
-    except ValueError as err:
-        raise ValueError(f"AGENTZOO_SANDBOX_UIDS: expected 'FIRST-LAST', got {spec!r}") from err
-    if not 0 < low <= high:
-        raise ValueError(f"AGENTZOO_SANDBOX_UIDS: expected 0 < FIRST <= LAST, got {spec!r}")
-    return range(low, high + 1)
-
-
-@contextmanager
-def lease_uid() -> Iterator[int | None]:
-    """Hold a uid of the pool for the duration of one run (an exclusive ``flock`` per uid, so
-    threads and processes never share one). Yields None when no uid switch applies."""
-    pool = uid_pool()
-    if pool is None:
-        yield None
-        return
-    _LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-    start = random.randrange(len(pool))
-    for i in range(len(pool)):
-        uid = pool[(start + i) % len(pool)]
-        # flock locks belong to open file descriptions: two threads of one process conflict too
-        fd = os.open(_LOCK_DIR / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            os.close(fd)
-            if err.errno in (errno.EWOULDBLOCK, errno.EACCES):
-                continue
-            raise
-        try:
-            yield uid
-        finally:
-            os.close(fd)  # releases the flock
-        return
-    raise RuntimeError(f"all {len(pool)} sandbox uids are busy (AGENTZOO_SANDBOX_UIDS)")
-
-
-@functools.lru_cache(maxsize=256)
-def reachable_by_others(path: str) -> bool:
-    """Whether an unprivileged user could execute ``path`` (every directory on the way
-    searchable and the file executable by "others")."""
-    real = Path(os.path.realpath(path))
-    try:
-        for parent in reversed(real.parents):
-            if not os.stat(parent).st_mode & 0o001:
-                return False
-        return bool(os.stat(real).st_mode & 0o005 == 0o005)
-    except OSError:
-        return False
 
 
 # -- command lines ---------------------------------------------------------------------------
@@ -398,46 +328,6 @@ def rlimit_argv(limits: Limits, *, uid: int | None, pdeathsig: bool) -> list[str
         argv.append(f"--data={limits.data_limit_bytes}")
     argv.append("--")
     return argv
-
-
-def user_process_count(uid: int) -> int:
-    """How many tasks (threads included, as RLIMIT_NPROC counts them) ``uid`` runs now."""
-    count = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            if entry.stat().st_uid == uid:
-                count += len(os.listdir(f"/proc/{entry.name}/task"))
-        except OSError:
-            continue
-    return count
-
-
-def kill_uid(uid: int) -> int:
-    """SIGKILL every living process owned by ``uid`` (a leased pool uid, so only leftovers of
-    our own run); repeat while any is found. Returns how many were signalled."""
-    killed = 0
-    for _ in range(50):
-        found = 0
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                if entry.stat().st_uid != uid:
-                    continue
-                stat = Path(entry.path, "stat").read_text()
-                if stat.rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                    continue  # already dead, waiting to be reaped
-                os.kill(int(entry.name), 9)
-                found += 1
-            except (OSError, ValueError, IndexError):
-                continue
-        killed += found
-        if not found:
-            break
-        time.sleep(0.001)
-    return killed
 
 
 def sandbox_env(workdir: Path, mode: str, extra: Mapping[str, str] | None) -> dict[str, str]:

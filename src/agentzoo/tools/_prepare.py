@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from agentzoo.tools import _cgroup, _helper, _launch, _supervise
+from agentzoo.tools import _cgroup, _helper, _launch, _supervise, _uids
 from agentzoo.tools._launch import Limits
 
 log = logging.getLogger("agentzoo.tools.sandbox")
@@ -83,7 +83,7 @@ class Setup:
         self.placed: list[_launch.Placed] = []
         self._owner: os.stat_result | None = None
         self.cgroup: _cgroup.Cgroup | None = None
-        self._lease = _launch.lease_uid()
+        self._lease = _uids.lease_uid()
         self.uid = self._lease.__enter__()
         try:
             self._prepare(files or {}, workdir)
@@ -135,12 +135,12 @@ class Setup:
             self.uid = None
         if self.mode == "rlimit" and self.uid is None and os.geteuid() != 0:
             # RLIMIT_NPROC counts every task of this user: allow the program its share on top
-            extra = _launch.user_process_count(os.getuid())
+            extra = _uids.user_process_count(os.getuid())
             self.limits = replace(self.limits, max_processes=self.limits.max_processes + extra)
         if self.mode == "rlimit" and self.uid is not None:
             # processes of a run whose supervisor died (bwrap mode needs no such sweep: the
             # namespace dies with it); we hold this uid's lock, so they are no one else's
-            _launch.kill_uid(self.uid)
+            _uids.kill_uid(self.uid)
         if self.work is not None:
             write_files(self.work, files, self.uid)
             if self.uid is not None:
@@ -298,10 +298,10 @@ def write_files(work: Path, files: Mapping[str, FileContent], uid: int | None) -
 def _reachable(program: str, work: Path | None) -> bool:
     if "/" not in program:
         found = shutil.which(program, path="/usr/local/bin:/usr/bin:/bin")
-        return found is not None and _launch.reachable_by_others(found)
+        return found is not None and _uids.reachable_by_others(found)
     if work is not None and not os.path.isabs(program):
         return True  # a file of the work dir, which the run's uid owns
-    return _launch.reachable_by_others(program)
+    return _uids.reachable_by_others(program)
 
 
 def warn_once(key: str, message: str, *args: object) -> None:

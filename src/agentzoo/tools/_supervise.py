@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from agentzoo.tools import _launch
+from agentzoo.tools import _uids
 
 _GRACE_S = 0.25
 """After the program exits, how long to keep draining pipes held open by leftovers."""
@@ -259,7 +259,7 @@ class Supervisor:
                             with contextlib.suppress(OSError):
                                 os.killpg(proc.pid, signal.SIGKILL)
                             if self.sweep_uid is not None:
-                                _launch.kill_uid(self.sweep_uid)
+                                _uids.kill_uid(self.sweep_uid)
                     elif fd == self._wake_r:
                         with contextlib.suppress(OSError):
                             os.read(fd, 64)

@@ -7,11 +7,12 @@
 
 What a run gets (see ``docs/tools.md`` for the threat model):
 
-* **Isolation** (``mode="bwrap"``, Debian ``bubblewrap``): new pid/net/ipc/uts namespaces; a root
-  holding only read-only ``/usr``, ``/etc`` and the Python installation; no home directory, no
-  repository, no host ``/tmp``; a private ``/tmp`` of bounded size; the work directory as the
-  only writable host path; no network unless ``network=True``; ``--die-with-parent``. As root,
-  the program runs as an unprivileged uid of its own (see :mod:`agentzoo.tools._launch`).
+* **Isolation** (``mode="bwrap"``, Debian ``bubblewrap``): new pid/net/ipc/uts/cgroup
+  namespaces; a root holding only read-only ``/usr``, ``/etc`` and the Python installation; no
+  home directory, no repository, no host ``/tmp``; private ``/tmp`` and work directory of
+  bounded size (or a host ``workdir`` you pass: then the only writable host path); no network
+  unless ``network=True``; ``--die-with-parent``; no capabilities; as root, an unprivileged
+  uid of its own (see :mod:`agentzoo.tools._launch`).
 * **Limits**: rlimits on CPU time, file size, number of processes and threads, core dumps off,
   and a data-segment guard; a wall-clock timeout that kills every process of the run; memory
   judged from the children's maximum RSS (``os.wait4``), never ``RLIMIT_AS`` (it breaks numpy);
