@@ -130,6 +130,15 @@ def test_no_reading_home_ssh_or_repo(bwrap_mode: str) -> None:
     assert (REPO / "pyproject.toml").exists()  # it is there on the host
 
 
+def test_the_projects_own_package_is_not_importable(bwrap_mode: str) -> None:
+    """Generated code cannot reach agentzoo (e.g. agentzoo.llm) from inside; without the
+    sandbox it can, which is what makes the check meaningful."""
+    inside = sandbox.run([PY, "-c", "import agentzoo"], time_limit_s=20)
+    assert inside.exit_code == 1 and b"No module named 'agentzoo'" in inside.stderr
+    outside = subprocess.run([PY, "-c", "import agentzoo"], capture_output=True)
+    assert outside.returncode == 0
+
+
 def test_fork_bomb_is_stopped_by_the_process_limit(bwrap_mode: str) -> None:
     # bounded on purpose: at most 2**10 processes even if the limit failed
     bomb = (
