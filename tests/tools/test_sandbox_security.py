@@ -313,3 +313,24 @@ def test_rlimit_mode_sweeps_stale_processes_of_its_uid(monkeypatch: pytest.Monke
     finally:
         stray.kill()
         stray.wait()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the uid pool is used only as root")
+def test_rlimit_mode_keeps_the_process_limit_for_an_unreachable_interpreter(tmp_path: Path) -> None:
+    """Without bubblewrap, a Python that only root can reach (here under /root/.pyenv) still
+    runs as a pool uid: the fork limit holds and root's files are not writable; the one
+    capability it keeps is CAP_DAC_READ_SEARCH (to read its installation)."""
+    probe = (
+        "import os\n"
+        "caps = {l.split(':')[0]: l.split()[1] for l in open('/proc/self/status') if l.startswith('Cap')}\n"
+        "try:\n    open(os.environ['TARGET'], 'w')\n    wrote = True\nexcept OSError:\n    wrote = False\n"
+        "print(os.getuid(), caps['CapEff'], caps['CapAmb'], caps['CapBnd'], wrote)\n"
+    )
+    target = tmp_path / "root-owned"  # pytest's tmp dir belongs to root
+    ex = sandbox.run([PY, "-c", probe], mode="rlimit", env={"TARGET": str(target)}, time_limit_s=20)
+    uid, eff, amb, bnd, wrote = ex.stdout_text.split()
+    assert int(uid) != 0 and wrote == "False" and not target.exists()
+    assert eff == amb == bnd == f"{1 << 2:016x}"  # CAP_DAC_READ_SEARCH is capability 2
+    counting = "import os, time\nn = 0\nwhile n < 200:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n    if pid == 0:\n        time.sleep(3); os._exit(0)\n    n += 1\nprint(n)\n"
+    bomb = sandbox.run([PY, "-c", counting], mode="rlimit", max_processes=16, time_limit_s=20)
+    assert int(bomb.stdout) < 16

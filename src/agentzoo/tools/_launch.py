@@ -278,6 +278,7 @@ def init_argv(
     pdeathsig: bool,
     kill_all: bool,
     wait_fd: int | None = None,
+    read_all: bool = False,
 ) -> list[str]:
     """``sandbox-init <limits> --``; ``init`` is its path as the sandbox sees it."""
     argv = [init, "--cpu", str(max(1, math.ceil(limits.cpu_limit_s)))]
@@ -293,6 +294,8 @@ def init_argv(
         argv.append("--pdeathsig")
     if kill_all:
         argv.append("--kill-all")
+    if read_all:
+        argv.append("--read-all")
     argv.append("--")
     return argv
 

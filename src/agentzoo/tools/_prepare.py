@@ -121,18 +121,24 @@ class Setup:
             work.mkdir(parents=True, exist_ok=True)
             self.work = work = work.resolve()
             self._owner = work.stat()
+        self.read_all = False
         if (
             self.mode == "rlimit"
             and self.uid is not None
             and not _reachable(self.cmd[0], self.work)
         ):
-            warn_once(
-                f"uid:{self.cmd[0]}",
-                "rlimit mode: %s is not accessible to an unprivileged user, so it runs as "
-                "root, where the kernel does not enforce the process limit",
-                self.cmd[0],
-            )
-            self.uid = None
+            if self.init is not None:
+                # e.g. the venv's Python under /root/.pyenv: keep the uid (so the process limit
+                # holds and root's files stay unwritable) and let it read (CAP_DAC_READ_SEARCH)
+                self.read_all = True
+            else:
+                warn_once(
+                    f"uid:{self.cmd[0]}",
+                    "rlimit mode: %s is not accessible to an unprivileged user, so it runs as "
+                    "root, where the kernel does not enforce the process limit",
+                    self.cmd[0],
+                )
+                self.uid = None
         if self.mode == "rlimit" and self.uid is None and os.geteuid() != 0:
             # RLIMIT_NPROC counts every task of this user: allow the program its share on top
             extra = _uids.user_process_count(os.getuid())
@@ -158,6 +164,7 @@ class Setup:
                 pdeathsig=self.mode == "rlimit",
                 kill_all=self.mode == "bwrap" or self.uid is not None,
                 wait_fd=wait_fd,
+                read_all=self.read_all,
             )
         else:
             inner = _launch.rlimit_argv(self.limits, uid=self.uid, pdeathsig=self.mode == "rlimit")

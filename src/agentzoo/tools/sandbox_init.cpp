@@ -3,12 +3,16 @@
 // compiler the project already needs).
 //
 //   sandbox-init [--uid N --gid N] [--cpu S] [--fsize B] [--nproc N] [--data B]
-//                [--status-fd FD] [--wait-fd FD] [--pdeathsig] [--kill-all] -- PROGRAM ARGS...
+//                [--status-fd FD] [--wait-fd FD] [--pdeathsig] [--kill-all] [--read-all]
+//                -- PROGRAM ARGS...
 //
 // 1. applies the rlimits (core dumps off; CPU soft S / hard S+1 seconds; file size; processes;
 //    data segment), drops every capability (bubblewrap run by root without a user namespace
 //    keeps them all), switches to uid/gid when given, sets no_new_privs, and makes itself a
-//    child subreaper;
+//    child subreaper. --read-all (rlimit mode, for a program under a directory only root may
+//    search, such as a Python in /root/.pyenv) keeps one capability, CAP_DAC_READ_SEARCH, as
+//    an ambient capability of the new uid: it may read every file, but the process limit
+//    applies and it writes only where the uid may;
 // 2. with --wait-fd, waits for one byte on FD (the supervisor first moves this process into a
 //    cgroup), then forks PROGRAM. The fork matters: a process's max RSS starts from the memory of whoever
 //    forked it, so forking from this tiny process (not from a large Python supervisor) makes
@@ -74,32 +78,38 @@ static int kill_children(void) {
   return n;
 }
 
-// Empty the bounding and ambient sets (needs CAP_SETPCAP, so before giving up root).
-static void drop_capability_bounds(void) {
+// Empty the bounding and ambient sets but for `keep` (needs CAP_SETPCAP: before giving up root).
+static void drop_capability_bounds(int keep) {
   for (int cap = 0; cap <= 63; cap++) {
+    if (cap == keep) continue;
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) die("PR_CAPBSET_DROP");
   }
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 }
 
-// Empty the effective, permitted and inheritable sets.
-static void drop_capabilities(void) {
+// Set the effective, permitted and inheritable sets to `keep` only (-1: empty).
+static void set_capabilities(int keep) {
   struct __user_cap_header_struct header;
   struct __user_cap_data_struct data[2];
   memset(&header, 0, sizeof header);
   memset(data, 0, sizeof data);
   header.version = _LINUX_CAPABILITY_VERSION_3;
+  if (keep >= 0) {
+    unsigned bit = 1u << (keep % 32);
+    data[keep / 32].effective = data[keep / 32].permitted = data[keep / 32].inheritable = bit;
+  }
   if (syscall(SYS_capset, &header, data) != 0) die("capset");
 }
 
 int main(int argc, char** argv) {
   long long uid = -1, gid = -1, cpu = -1, fsize = -1, nproc = -1, data = -1;
-  int status_fd = -1, wait_fd = -1, pdeathsig = 0, kill_all = 0, i = 1;
+  int status_fd = -1, wait_fd = -1, pdeathsig = 0, kill_all = 0, read_all = 0, i = 1;
   for (; i < argc; i++) {
     const char* a = argv[i];
     if (strcmp(a, "--") == 0) { i++; break; }
     if (strcmp(a, "--pdeathsig") == 0) { pdeathsig = 1; continue; }
     if (strcmp(a, "--kill-all") == 0) { kill_all = 1; continue; }
+    if (strcmp(a, "--read-all") == 0) { read_all = 1; continue; }
     if (i + 1 >= argc) { fprintf(stderr, "sandbox-init: %s needs a value\n", a); return 125; }
     long long v = atoll(argv[++i]);
     if (strcmp(a, "--uid") == 0) uid = v;
@@ -125,13 +135,19 @@ int main(int argc, char** argv) {
   // this process runs under the same uid, so it counts as one of the processes
   if (nproc > 0) set_limit(RLIMIT_NPROC, (rlim_t)nproc + 1, (rlim_t)nproc + 1, "RLIMIT_NPROC");
   int privileged = prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) == 1 && geteuid() == 0;
-  if (privileged) drop_capability_bounds();
+  int keep = (read_all && privileged && uid > 0) ? CAP_DAC_READ_SEARCH : -1;
+  if (privileged) drop_capability_bounds(keep);
+  if (keep >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) die("PR_SET_KEEPCAPS");
   if (gid >= 0) {
     if (setgroups(0, NULL) != 0) die("setgroups");
     if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) die("setresgid");
   }
   if (uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) die("setresuid");
-  drop_capabilities();
+  set_capabilities(keep);
+  if (keep >= 0) {
+    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, keep, 0, 0) != 0) die("PR_CAP_AMBIENT_RAISE");
+  }
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("PR_SET_NO_NEW_PRIVS");
   // kill(-1) as root outside a pid namespace would hit the whole machine: refuse it
   if (kill_all && getuid() == 0 && getpid() != 1) kill_all = 0;
