@@ -14,14 +14,16 @@ import fcntl
 import functools
 import os
 import random
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_UIDS = "60000-60255"
-_LOCK_DIR = Path(tempfile.gettempdir()) / "agentzoo-sandbox-uids"
+# one place for every process on the machine (not $TMPDIR, which may differ between them)
+_LOCK_DIR = Path(
+    "/run/agentzoo-sandbox-uids" if os.path.isdir("/run") else "/tmp/agentzoo-sandbox-uids"
+)
 
 
 def uid_pool() -> range | None:
