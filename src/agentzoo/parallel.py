@@ -121,7 +121,10 @@ def _run_local(
     results = []
     # spawn, not fork: torch and thread pools do not survive fork reliably.
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    n_workers = min(workers, len(jobs))
+    threads = max(1, (os.cpu_count() or 1) // n_workers)
+    with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
+                                initializer=_limit_threads, initargs=(threads,)) as pool:
         futures = {pool.submit(_execute, *_payload(job)): i for i, job in zip(index, jobs, strict=True)}
         for future in track(cf.as_completed(futures), "jobs", total=len(futures)):
             i = futures[future]
@@ -130,6 +133,12 @@ def _run_local(
             except Exception as exc:  # the worker process itself died
                 results.append((i, (False, None, f"worker died: {exc}", 0.0)))
     return results
+
+
+def _limit_threads(threads: int) -> None:
+    """Pool worker start-up: share the cores between workers (no oversubscribed OpenMP pools)."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "AGENTZOO_TORCH_THREADS"):
+        os.environ.setdefault(name, str(threads))
 
 
 def _run_ray(

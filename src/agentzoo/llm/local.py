@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,31 @@ from agentzoo.llm.prefix_cache import PrefixCache, PrefixEntry, prefill, stack_l
 from agentzoo.seeding import stream_key
 
 log = logging.getLogger(__name__)
+
+
+_THREADS_SET = False
+
+
+def configure_torch_threads() -> int:
+    """Choose torch's intra-op thread count once per process and return it.
+
+    ``$AGENTZOO_TORCH_THREADS`` wins. Otherwise, when the machine is oversubscribed (1-minute
+    load average above the core count), use one thread: OpenMP threads that cannot all run at
+    once spin at their barriers, and we measured a 12x slowdown with 2 threads against 1 on a
+    loaded 2-core machine. On an idle machine torch's default is kept.
+    """
+    global _THREADS_SET
+    torch = _require_torch()
+    if _THREADS_SET:
+        return int(torch.get_num_threads())
+    _THREADS_SET = True
+    wanted = os.environ.get("AGENTZOO_TORCH_THREADS")
+    if wanted:
+        torch.set_num_threads(max(1, int(wanted)))
+    elif hasattr(os, "getloadavg") and os.getloadavg()[0] > (os.cpu_count() or 1):
+        log.info("machine oversubscribed (load %.1f on %d cores): torch uses 1 thread", os.getloadavg()[0], os.cpu_count() or 1)
+        torch.set_num_threads(1)
+    return int(torch.get_num_threads())
 
 
 def _require_torch() -> Any:
@@ -115,6 +141,7 @@ class LocalChatModel(BaseChatModel):
         # Left-padded rows carry tiny activations at masked positions; without flushing
         # denormals to zero, CPU matmuls on them slow down by an order of magnitude.
         torch.set_flush_denormal(True)
+        configure_torch_threads()
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
         model.to(device)
