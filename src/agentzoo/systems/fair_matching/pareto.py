@@ -19,6 +19,11 @@ from agentzoo.systems.fair_matching.heuristics import serial_dictatorship_round
 from agentzoo.systems.fair_matching.instance import Instance
 
 
+WELFARE_TOL = 1e-6
+"""Welfare improvements below WELFARE_TOL·max(1, Σ U) are not counted: HiGHS stops at an absolute
+MIP gap of 1e-6 (its default, which scipy's ``milp`` does not expose), so smaller ones are noise."""
+
+
 def is_pareto_optimal(instance: Instance, U: np.ndarray, *, time_limit_s: float = 60.0) -> bool | None:
     """True / False, or None when the ILP neither found an improvement nor proved there is none in time."""
     U = np.asarray(U, dtype=float)
@@ -27,11 +32,12 @@ def is_pareto_optimal(instance: Instance, U: np.ndarray, *, time_limit_s: float 
     if solved.status == "infeasible":  # U is not even attainable: cannot happen for a real outcome
         raise ValueError("the outcome U is not attainable by any sequence")
     total = float(U.sum())
-    if solved.x is not None and solved.objective > total + 1e-7 * scale:
+    tol = WELFARE_TOL * max(1.0, abs(total))
+    if solved.x is not None and solved.objective > total + tol:
         return False
     if solved.status == "optimal":
         return True
-    return None if solved.bound > total + 1e-7 * scale else True
+    return None if solved.bound > total + tol else True
 
 
 def serial_dictatorship_outcomes(utilities: np.ndarray) -> set[tuple[int, ...]]:
