@@ -18,7 +18,6 @@ from agentzoo.systems.fair_matching.exact import max_welfare_above
 from agentzoo.systems.fair_matching.heuristics import serial_dictatorship_round
 from agentzoo.systems.fair_matching.instance import Instance
 
-
 WELFARE_TOL = 1e-6
 """Welfare improvements below WELFARE_TOL·max(1, Σ U) are not counted: HiGHS stops at an absolute
 MIP gap of 1e-6 (its default, which scipy's ``milp`` does not expose), so smaller ones are noise."""
