@@ -197,7 +197,7 @@ def train_sampler(env_id: str, method: IRLMethod, demos: Demos, *, algo: str, bu
             self.observed = 0
             self.next_eval = eval_every
             self.round: dict[str, list[Any]] = {k: [] for k in ("obs", "actions", "next_obs", "t", "absorbing",
-                                                                 "episode", "wrapper_reward", "terminal")}
+                                                                 "episode", "done", "wrapper_reward", "terminal")}
 
         def _on_step(self) -> bool:
             new_obs, dones, infos = self.locals["new_obs"], self.locals["dones"], self.locals["infos"]
@@ -219,6 +219,7 @@ def train_sampler(env_id: str, method: IRLMethod, demos: Demos, *, algo: str, bu
                 self.round["t"].append(t)
                 self.round["absorbing"].append(bool(infos[i].get("absorbing", False)))
                 self.round["episode"].append(int(self.episode[i]))
+                self.round["done"].append(bool(dones[i]))
                 self.round["wrapper_reward"].append(rewards[i])
                 self.round["terminal"].append(bool(dones[i]) and not infos[i].get("TimeLimit.truncated", False))
                 self.t[i] += 1
@@ -235,32 +236,27 @@ def train_sampler(env_id: str, method: IRLMethod, demos: Demos, *, algo: str, bu
                 self.next_eval += eval_every
             return True
 
-        def _end_round(self) -> RoundBatch:
+        def _end_round(self) -> tuple[RoundBatch, np.ndarray, np.ndarray]:
+            """Hand the round to the method; returns it with its wrapper rewards and terminal flags."""
             batch = RoundBatch(*(np.asarray(self.round[k]) for k in ("obs", "actions", "next_obs", "t",
-                                                                     "absorbing", "episode")))
+                                                                     "absorbing", "episode", "done")))
+            wrapper_reward = np.asarray(self.round["wrapper_reward"], dtype=np.float64)
+            terminal = np.asarray(self.round["terminal"], dtype=np.float64)
+            for values in self.round.values():
+                values.clear()
             method.end_round(batch, log_prob)
             if not method.finite():
                 raise DivergedError(f"{method.name} parameters became non-finite")
-            return batch
+            return batch, wrapper_reward, terminal
 
         def _on_rollout_end(self) -> None:
             if algo != "ppo" or not self.round["t"]:
                 return
-            wrapper_reward = np.asarray(self.round["wrapper_reward"])
-            batch = self._end_round()
-            new = learned_reward(batch.obs, batch.actions, batch.next_obs,
-                                 np.asarray(self.round["terminal"], dtype=np.float64))
+            batch, wrapper_reward, terminal = self._end_round()
+            new = learned_reward(batch.obs, batch.actions, batch.next_obs, terminal)
             buffer: Any = model.rollout_buffer
             buffer.rewards += (new - wrapper_reward).reshape(buffer.rewards.shape).astype(np.float32)
             buffer.compute_returns_and_advantage(last_values=self.locals["values"], dones=self.locals["dones"])
-            for values in self.round.values():
-                values.clear()
-
-        def _on_rollout_start(self) -> None:
-            if algo == "sac":
-                return
-            for values in self.round.values():
-                values.clear()
 
     evaluate(0)
     try:

@@ -37,6 +37,8 @@ class RoundBatch:
     """(T,) whether the step started in the absorbing state."""
     episode: np.ndarray
     """(T,) a global episode id (episodes of several envs interleave)."""
+    done: np.ndarray
+    """(T,) whether the episode ended with this step (termination or time limit)."""
 
 
 class IRLMethod:

@@ -175,7 +175,7 @@ class RecursiveNewton:
             # Woodbury, H = U U^T: P_t = P~ - P~U (I + U^T P~ U)^{-1} U^T P~ (always PD)
             PU = P_pred @ curvature.U
             C = np.linalg.cholesky(np.eye(PU.shape[1]) + curvature.U.T @ PU)
-            V = scipy.linalg.solve_triangular(C, PU.T, lower=True).T
+            V = np.linalg.solve(C, PU.T).T  # P~U C^{-T}, so that P~U M^{-1} U^T P~ = V V^T
             P_pred -= V @ V.T
             if self.jitter:
                 P_pred[idx, idx] += self.jitter

@@ -90,23 +90,29 @@ class GCL(CostMethod):
         self.optimiser = torch.optim.Adam([self.theta], lr=lr)
         self.rng = np.random.default_rng(seed)
         self.recent: deque[dict[str, np.ndarray]] = deque(maxlen=episodes)
-        self._open: dict[int, list[int]] = {}
+        self._open: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]] = {}
         self.last_loss = float("nan")
 
     def _collect(self, batch: RoundBatch) -> int:
-        """Append the round's steps to open episodes; move complete ones to ``recent``."""
+        """Append the round's steps to open episodes; move finished ones to ``recent``.
+
+        An episode that ended before H steps (termination) is padded to H with its terminal state
+        held as an absorbing state, so every trajectory cost C(tau) covers the same horizon.
+        """
         H = self.demos.horizon
         new = 0
         for i, ep in enumerate(batch.episode):
-            self._open.setdefault(int(ep), []).append(i)
-            steps = self._open[int(ep)]
-            if len(steps) == H:
-                idx = np.asarray(steps)
-                self.recent.append({k: getattr(batch, k)[idx] for k in ("obs", "actions", "next_obs", "absorbing")})
-                del self._open[int(ep)]
-                new += 1
-            elif int(batch.t[i]) == H - 1:  # an episode whose start fell in an earlier round
-                del self._open[int(ep)]
+            steps = self._open.setdefault(int(ep), [])
+            steps.append((batch.obs[i], batch.actions[i], batch.next_obs[i], bool(batch.absorbing[i])))
+            if not batch.done[i]:
+                continue
+            del self._open[int(ep)]
+            obs, actions, next_obs, absorbing = (np.asarray(x) for x in zip(*steps[:H]))
+            pad = H - len(obs)
+            if pad > 0:  # absorbing: stay in the terminal state for the rest of the horizon
+                next_obs = np.concatenate([next_obs, np.repeat(next_obs[-1:], pad, axis=0)])
+            self.recent.append({"obs": obs, "actions": actions, "next_obs": next_obs, "absorbing": absorbing})
+            new += 1
         return new
 
     def _log_q(self, obs: np.ndarray, actions: np.ndarray, absorbing: np.ndarray, log_prob: LogProb) -> float:
