@@ -238,7 +238,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=None, help="table width (default: terminal)")
 
     p = sub.add_parser("run", help="run one system; `agentzoo run SYSTEM --help` lists its fields",
-                       add_help=False)
+                       add_help=False, allow_abbrev=False)  # `--mode` must not be taken for `--model`
     p.add_argument("system", help=f"one of: {', '.join(registry.ids())}")
     p.add_argument("--seed", type=int, default=None, help="the run's seed")
     p.add_argument("--model", default=None, help=f"model spec: {SPEC_HELP}")
