@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=10)
     parser.add_argument("--eval-seeds", type=int, default=3)
     parser.add_argument("--iter-budget", type=int, default=300_000)
-    parser.add_argument("--methods", default="refine,refine_scripted,repeated_sampling,param_search,reference")
+    parser.add_argument("--methods", default="refine,param_search,repeated_sampling,refine_scripted,reference")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/ale_bench.json"))
@@ -57,16 +57,16 @@ def main() -> None:
     }
     rows: dict[str, dict[str, object]] = {}
     started_all = time.perf_counter()
+    report: dict[str, object] = {"model": args.model, "budget_programs": args.budget, "eval_seeds": args.eval_seeds,
+                                 "iter_budget": args.iter_budget, "problems": problems, "methods": rows}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     for name in args.methods.split(","):
         started = time.perf_counter()
         result = run(variants[name])
         rows[name] = {"metrics": result.metrics, "seconds": time.perf_counter() - started}
         logging.info("%s done in %.0f s", name, rows[name]["seconds"])
-    report = {"model": args.model, "budget_programs": args.budget, "eval_seeds": args.eval_seeds,
-              "iter_budget": args.iter_budget, "problems": problems, "seconds": time.perf_counter() - started_all,
-              "uptime": Path("/proc/loadavg").read_text().strip(), "methods": rows}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1, default=str))
+        report.update(seconds=time.perf_counter() - started_all, uptime=Path("/proc/loadavg").read_text().strip())
+        args.out.write_text(json.dumps(report, indent=1, default=str))  # saved after every method
     print(markdown(report))
 
 

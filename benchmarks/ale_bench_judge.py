@@ -70,10 +70,11 @@ def main() -> None:
     report["cpp20"] = overhead("cpp20", ECHO_CPP, args.repeats)
     report["python"] = overhead("python", ECHO_PY, args.repeats)
     judge = Judge(get_problem("stamp_art"), tle_clock="wall", time_limit_scale=0.5)
+    judge.compile(ECHO_CPP + "// repeat\n", "cpp20")  # the first submission (compiled unless cached)
     before = judge.stats["compiles"]
     for _ in range(3):
         judge.compile(ECHO_CPP + "// repeat\n", "cpp20")
-    report["compiles_for_3_identical_submissions"] = judge.stats["compiles"] - before
+    report["compiles_for_3_repeated_submissions"] = judge.stats["compiles"] - before
     gen = {}
     for pid in problem_ids():
         p = get_problem(pid)
