@@ -134,3 +134,58 @@ def test_percentiles() -> None:
     assert rank_percentile(1, 99, "hazen") == 0.5
     with pytest.raises(ValueError):
         rank_percentile(0, 10)
+
+
+@pytest.mark.parametrize(
+    ("raw", "rank", "expected"),
+    [
+        ([(1, 3200), (2, 200)], 1.5, 1700),
+        ([(1, 3200), (2, 2800), (3, 2000), (4, 200)], 3.5, 1100),
+        ([(1, 3200), (2, 2800), (4, 2400), (8, 2000), (16, 200)], 2.0, 2933),
+        ([(1, 3200), (2, 2800), (4, 2400), (8, 2000), (16, 200)], 8.0, 2233),
+        ([(i, 4000 - 40 * i) for i in range(1, 101)], 1.5, 3940),
+        ([(i, 4000 - 40 * i) for i in range(1, 101)], 59.0, 1640),
+    ],
+)
+def test_more_authors_performance_vectors(raw: list[tuple[int, int]], rank: float, expected: int) -> None:
+    assert RankPerformanceMap(raw).performance(rank) == expected
+
+
+def test_authors_recomputed_totals() -> None:
+    rel = RelativeResults([[100, 200, -1, 300, -1], [200, 400, -1, 100, 100]], "max", 1000)
+    assert rel.recalculate([400, 300])[2] == sorted([750, 1500, 0, 1000, 250, 1750], reverse=True)
+    rel = RelativeResults([[100, 200, -1, 300, -1], [200, 400, -1, 100, 500]], "min", 1000)
+    # entrant 4: case 1 rejected (0), case 2: 1000 * 50 // 500 = 100
+    assert rel.recalculate([400, 50])[2] == sorted([1250, 625, 0, 833, 100, 1250], reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("standings", "cases", "new", "expected"),
+    [
+        ([(1, 144), (2, 138), (3, 131), (4, 125), (5, 0)], [[10, 15, 5, 16], [3, 2, 4, 1]], [20, 1], (1, 2.0, [100, 25])),
+        ([(1, 150), (1, 150), (3, 125), (4, 75), (5, 0)], [[4, 3, 2, 1], [2, 3, 1, 4]], [2, 6], (1, 1.0, [50, 100])),
+        ([(1, 150), (1, 150), (3, 125), (4, 75), (5, 0)], [[4, 3, 2, 1], [2, 3, 1, 4]], [1, 6], (2, 2.0, [25, 100])),
+    ],
+)
+def test_more_authors_relative_rank_vectors(standings, cases, new, expected) -> None:  # type: ignore[no-untyped-def]
+    assert Standings(standings, RelativeResults(cases, "max", 100)).relative_rank(new) == expected
+
+
+AUTHORS_RATINGS = [
+    ({"ahc023": 1711, "ahc026": 1378, "ahc031": 1493, "ahc032": 1546, "ahc035": 1761}, 1407),
+    ({"ahc002": 3254, "ahc004": 2119, "ahc028": 2471, "ahc032": 1297, "ahc035": 1446}, 2211),
+    ({"ahc001": 1735, "ahc002": 2763, "ahc028": 1870, "ahc042": 2267, "ahc044": 2204}, 1900),
+]
+
+
+@pytest.mark.parametrize(("performances", "expected"), AUTHORS_RATINGS)
+def test_authors_multi_contest_ratings_with_the_official_schedule(performances: dict[str, int], expected: int) -> None:
+    import os
+
+    from agentzoo.systems.ale_bench.official import OfficialDataError, load_schedule
+
+    try:
+        schedule = load_schedule(os.environ.get("ALE_BENCH_DATA") or None)
+    except OfficialDataError:
+        pytest.skip("needs the official schedule.csv of the user's own ALE-Bench copy ($ALE_BENCH_DATA)")
+    assert rating(performances, schedule, "ahc044") == expected
