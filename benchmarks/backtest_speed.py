@@ -141,7 +141,7 @@ def with_vectorbt(bars, grid: np.ndarray | None = None) -> dict[str, object]:  #
                                           freq="1min")
 
     run()  # compile
-    seconds, pf = timed(run, repeat=2 if len(grid) == 1 else 1)
+    seconds, _ = timed(run, repeat=2 if len(grid) == 1 else 1)
     cells = bars.T * len(grid)
     return {"bars": bars.T, "params": len(grid), "seconds": seconds, "bars_per_s": bars.T / seconds,
             "bar_params_per_s": cells / seconds, "version": metadata.version("vectorbt")}
@@ -231,8 +231,9 @@ def main() -> None:
     for name, row in rows.items():
         rate = row.get("bars_per_s")
         ratio = row_ours["bars_per_s"] / rate if rate else None  # type: ignore[operator]
-        print(f"| {name} {row.get('version', '')} | {row.get('bars', '-')} | "
-              f"{'%.0f' % rate if rate else row.get('note')} | {'%.1fx' % ratio if ratio else '-'} |")
+        rate_text = f"{rate:.0f}" if rate else row.get("note")
+        ratio_text = f"{ratio:.1f}x" if ratio else "-"
+        print(f"| {name} {row.get('version', '')} | {row.get('bars', '-')} | {rate_text} | {ratio_text} |")
     print(f"\nbacktesting.py trade check on the first {args.backtesting_bars:,} bars: {check}")
     print(f"\nsweep {sweep_row['params']} params x {sweep_row['bars']:,} bars: {sweep_row['bar_params_per_s']:,.0f} "
           f"bar*params/s ({sweep_row['seconds']:.1f} s, compile {sweep_row['compile_s']:.1f} s), "

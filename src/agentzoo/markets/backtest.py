@@ -120,6 +120,15 @@ class BacktestResult:
             "units_before": prev[rows, cols],
         })
 
+    def trip_pnl(self) -> np.ndarray:
+        """Net P&L of each closed round trip (see :meth:`round_trips`), without building a frame."""
+        fee, _ = self.meta["costs"].arrays(self.bars.N)
+        pnl: list[float] = []
+        for i in range(self.bars.N):
+            t_fill = np.flatnonzero(np.isfinite(self.fill_price[:, i]))
+            pnl.extend(t[6] for t in _trips_of(i, t_fill, self.units[:, i], self.fill_price[:, i], float(fee[i])))
+        return np.asarray(pnl, dtype=np.float64)
+
     def round_trips(self) -> pd.DataFrame:
         """Closed round trips (flat -> position -> flat; a reversal closes one and opens another).
 
@@ -133,42 +142,62 @@ class BacktestResult:
             out.extend(_trips_of(i, t_fill, self.units[:, i], self.fill_price[:, i], float(fee[i])))
         cols = ["asset", "entry_bar", "exit_bar", "side", "entry_price", "exit_price", "pnl", "return", "price_return"]
         frame = pd.DataFrame(out, columns=cols)
-        frame["asset"] = [self.bars.ids[int(a)] for a in frame["asset"]]
+        ids = np.asarray(self.bars.ids, dtype=object)
+        frame["asset"] = ids[frame["asset"].to_numpy(dtype=np.int64)] if len(frame) else frame["asset"]
         return frame
 
 
 def _trips_of(asset: int, fills: np.ndarray, units: np.ndarray, price: np.ndarray, f: float) -> list[tuple[Any, ...]]:
-    trips: list[tuple[Any, ...]] = []
+    out = _trips_numba(fills.astype(np.int64), np.ascontiguousarray(units), np.ascontiguousarray(price), f)
+    return [(asset, int(a), int(b), int(c), d, e, g, h, k) for a, b, c, d, e, g, h, k in zip(*out)]
+
+
+@njit(cache=True)
+def _trips_numba(fills, units, price, f):  # pragma: no cover - compiled
+    """Round trips of one instrument from its fills (see :meth:`BacktestResult.round_trips`)."""
+    n = len(fills)
+    start_o, end_o, side_o = np.empty(2 * n, np.int64), np.empty(2 * n, np.int64), np.empty(2 * n, np.int64)
+    pe_o, px_o, pnl_o, ret_o, pret_o = np.empty(2 * n), np.empty(2 * n), np.empty(2 * n), np.empty(2 * n), np.empty(2 * n)
+    k = 0
     held, flow, cost, entry_q, entry_v, exit_q, exit_v, start, side = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1, 0
+    legs = np.empty(2)
     for t in fills:
-        after, p = float(units[t]), float(price[t])
-        delta = after - held
-        # a buy of q gives q(1-f) units, so the gross quantity traded is delta/(1-f) when buying
-        legs = []
-        if held != 0 and (np.sign(after) != np.sign(held)):
-            legs.append(-held)  # close the current trip
+        after, p = units[t], price[t]
+        n_legs = 0
+        if held != 0 and np.sign(after) != np.sign(held):
+            legs[0] = -held  # close the current trip
+            n_legs = 1
             if after != 0:
-                legs.append(after)  # open the reversed one
+                legs[1] = after  # open the reversed one
+                n_legs = 2
         else:
-            legs.append(delta)
-        for leg in legs:
+            legs[0] = after - held
+            n_legs = 1
+        for j in range(n_legs):
+            leg = legs[j]
+            # a buy of q gives q(1-f) units, so the gross quantity is leg/(1-f) when buying
             gross = leg / (1 - f) if leg > 0 else leg
             cash = -gross * p if leg > 0 else -gross * p * (1 - f)
             if held == 0:
-                start, side, flow, cost, entry_q, entry_v, exit_q, exit_v = int(t), int(np.sign(leg)), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+                start, side = t, (1 if leg > 0 else -1)
+                flow, cost, entry_q, entry_v, exit_q, exit_v = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
             flow += cash
-            if np.sign(leg) == side:
+            if (leg > 0) == (side > 0):
                 cost += abs(cash)
-                entry_q, entry_v = entry_q + abs(gross), entry_v + abs(gross) * p
+                entry_q += abs(gross)
+                entry_v += abs(gross) * p
             else:
-                exit_q, exit_v = exit_q + abs(gross), exit_v + abs(gross) * p
+                exit_q += abs(gross)
+                exit_v += abs(gross) * p
             held += leg
             if abs(held) <= 1e-12 * max(1.0, entry_q):
                 held = 0.0
                 pe, px = entry_v / entry_q, exit_v / exit_q
-                trips.append((asset, start, int(t), side, pe, px, flow, flow / cost, side * (px / pe - 1)))
+                start_o[k], end_o[k], side_o[k] = start, t, side
+                pe_o[k], px_o[k], pnl_o[k], ret_o[k], pret_o[k] = pe, px, flow, flow / cost, side * (px / pe - 1)
+                k += 1
         held = after
-    return trips
+    return start_o[:k], end_o[:k], side_o[:k], pe_o[:k], px_o[:k], pnl_o[:k], ret_o[:k], pret_o[:k]
 
 
 @njit(cache=True)
@@ -397,6 +426,15 @@ class PastView:
     @property
     def ids(self) -> list[str]:
         return self._bars.ids
+
+    def bar(self) -> dict[str, Any]:
+        """The current bar as plain values: open, high, low, close, volume (floats, or N-arrays),
+        minutes_to_close and new_day."""
+        t = self.t
+        out: dict[str, Any] = {f: (float(a[t]) if a.ndim == 1 else a[t].copy()) for f, a in self._fields.items()}
+        out["minutes_to_close"] = int(self._mtc[t])
+        out["new_day"] = t == 0 or bool(self._day[t] != self._day[t - 1])
+        return out
 
 
 class Bot(Protocol):

@@ -75,11 +75,11 @@ class Bars:
     def N(self) -> int:
         return int(self.close.shape[1])
 
-    @property
+    @cached_property
     def ids(self) -> list[str]:
         return [str(x) for x in self.assets["id"]]
 
-    @property
+    @cached_property
     def calendar(self) -> str:
         return str(self.assets["calendar"].iloc[0])
 
@@ -95,24 +95,50 @@ class Bars:
         """Bars ``key`` (a slice of bar positions), all instruments."""
         if not isinstance(key, slice):
             raise TypeError("Bars can only be sliced by position (bars[a:b])")
-        return Bars(
+        out = self._unchecked(
             self.time[key], self.open[key], self.high[key], self.low[key], self.close[key],
             self.volume[key], self.assets, self.source, self.meta,
         )
+        self._share_clock(out, key)
+        return out
+
+    @classmethod
+    def _unchecked(cls, *values: object) -> Bars:
+        """A Bars from parts of a checked one (slicing): skips the shape and calendar checks."""
+        out = object.__new__(cls)
+        for f, v in zip(("time", "open", "high", "low", "close", "volume", "assets", "source", "meta"), values):
+            object.__setattr__(out, f, v)
+        return out
+
+    def _share_clock(self, other: Bars, key: slice | None = None) -> None:
+        """Hand the computed session clock (and ids) to a slice or selection of these bars."""
+        cache = self.__dict__
+        if "_local_minutes" in cache:
+            days, minutes = cache["_local_minutes"]
+            other.__dict__["_local_minutes"] = (days, minutes) if key is None else (days[key], minutes[key])
+        if "calendar" in cache:
+            other.__dict__["calendar"] = cache["calendar"]
+        if key is not None and "ids" in cache:
+            other.__dict__["ids"] = cache["ids"]
 
     def select(self, assets: int | str | Sequence[int | str]) -> Bars:
         """The instruments ``assets`` (positions or ids), in that order."""
         items = [assets] if isinstance(assets, int | str) else list(assets)
         cols = [self.ids.index(a) if isinstance(a, str) else int(a) for a in items]
-        return Bars(
+        out = Bars(
             self.time, self.open[:, cols], self.high[:, cols], self.low[:, cols],
             self.close[:, cols], self.volume[:, cols],
             self.assets.iloc[cols].reset_index(drop=True), self.source, self.meta,
         )
+        self._share_clock(out)
+        return out
 
     # ------------------------------------------------------------------ calendar
     @cached_property
     def _local_minutes(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.calendar == "24/7":  # UTC sessions: plain integer arithmetic
+            ns = self.time.astype("datetime64[ns]").astype(np.int64)
+            return ns // 86_400_000_000_000, (ns % 86_400_000_000_000) // 60_000_000_000
         tz = SESSION_TZ[self.calendar]
         local = pd.DatetimeIndex(self.time).tz_localize("UTC").tz_convert(tz)
         days = local.normalize().tz_localize(None).values.astype("datetime64[D]").astype(np.int64)

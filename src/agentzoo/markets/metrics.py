@@ -141,8 +141,8 @@ def evaluate(result: BacktestResult) -> Performance:
         sr = sharpe(r, A)
     a = arr(result.capital, float(result.equity[-1]), days, A)
     mdd = max_drawdown(np.r_[result.capital, e_daily])
-    trips = result.round_trips()
-    win, pl, pf = trade_stats(trips["pnl"].to_numpy()) if len(trips) else (math.nan, math.nan, math.nan)
+    pnl = result.trip_pnl()
+    win, pl, pf = trade_stats(pnl)
     n_trades = int(np.isfinite(result.fill_price).sum())
     mean_eq = float(np.mean(result.equity))
     return Performance(
@@ -152,7 +152,7 @@ def evaluate(result: BacktestResult) -> Performance:
         turnover=float(result.traded.sum() / mean_eq * A / days) if days and mean_eq > 0 else math.nan,
         trades_per_day=n_trades / days if days else math.nan,
         utilisation=float(np.mean(result.gross_exposure)),
-        n_trades=n_trades, n_round_trips=len(trips), days=days, annualisation=A,
+        n_trades=n_trades, n_round_trips=len(pnl), days=days, annualisation=A,
     )
 
 

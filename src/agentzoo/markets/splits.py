@@ -49,11 +49,12 @@ class Holdout:
         self.allow_retest = allow_retest
         self.reads = 0
 
-    def read(self, bars: Bars) -> Bars:
+    def read(self, bars: Bars, context_days: int = 0) -> Bars:
+        """The held-out sessions, preceded by up to ``context_days`` earlier sessions (indicator warm-up)."""
         if self.reads and not self.allow_retest:
             raise HoldoutReadError(f"the held-out window {self.window} was already read once")
         self.reads += 1
-        return self.window.of(bars)
+        return bars.days(max(0, self.window.start - context_days), self.window.stop)
 
 
 def walk_forward(n_days: int, *, n_folds: int, train_days: int, val_days: int, test_days: int,
