@@ -23,7 +23,7 @@ from agentzoo.systems.edge_caching.maasn import Learner
 from agentzoo.systems.edge_caching.run import sample_ratio, steps_to_reach
 
 TINY = Config.quick().replace(
-    n_users=4, slots_per_episode=5, total_env_steps=40, warmup_steps=10, batch_size=8, hidden=8,
+    n_users=4, slots_per_episode=5, total_env_steps=25, warmup_steps=10, batch_size=8, hidden=8,
     eval_every=20, curve_episodes=1, esn_units=10, esn_refit_every=10, esn_window=100, esn_washout=2,
 )
 
@@ -92,6 +92,7 @@ def test_rho_max_zero_reproduces_maasn_bit_for_bit() -> None:
         assert torch.equal(a, b)  # ... and changed nothing
 
 
+@pytest.mark.slow
 def test_with_augmentation_batches_differ() -> None:
     config = TINY.replace(rho_max=0.9, total_env_steps=60)
     scn = W.make_scenario(config)
@@ -100,8 +101,8 @@ def test_with_augmentation_batches_differ() -> None:
     log = da.train(config.total_env_steps, curve)
     plain = Learner(scn, "maasn", 0)
     plain.train(config.total_env_steps, curve)
-    assert log.rho and log.esn_readout is not None
-    if max(r for _, r in log.rho) > 0.1:
+    assert log.rho and log.esn_readout is not None and log.synthetic > 0
+    if max(r for _, r in log.rho) * config.batch_size >= 1:  # some synthetic rows were used
         assert any(not torch.equal(a, b) for a, b in zip(da.actor.parameters(), plain.actor.parameters()))
 
 

@@ -13,7 +13,7 @@ def tiny(**changes: object) -> Config:
     base = Config.quick().replace(
         n_users=4, slots_per_episode=5, eval_episodes=1, heuristic_warmup_episodes=1,
         methods=("maasn_da", "maasn", "whole_model", "pb_lfu", "unicast", "random", "oracle_greedy"),
-        total_env_steps=60, warmup_steps=20, batch_size=8, hidden=8, eval_every=20,
+        total_env_steps=40, warmup_steps=15, batch_size=8, hidden=8, eval_every=20,
         curve_episodes=1, esn_units=10, esn_refit_every=20, esn_window=100, esn_washout=2,
     )
     return base.replace(**changes)
