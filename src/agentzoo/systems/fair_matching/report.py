@@ -19,9 +19,6 @@ def _records(results: list[Any]) -> pd.DataFrame:
 
 def figures(results: list[Any]) -> list[tuple[str, Any]]:
     """[(title, matplotlib Figure)] for the loaded fair-matching results."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     frame = _records(results)
