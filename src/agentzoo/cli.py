@@ -171,16 +171,36 @@ def _parse_seeds(text: str) -> list[int]:
     return seeds
 
 
+def _grid_variants(base: SystemConfig, grid: Sequence[str]) -> list[dict[str, str]]:
+    """``["n_agents=10,20", "solver=ilp,greedy"]`` -> the cartesian product as override dicts."""
+    import itertools
+
+    axes: list[tuple[str, list[str]]] = []
+    names = {f.name for f in dataclasses.fields(base)}
+    for spec in grid:
+        field_name, sep, values = spec.partition("=")
+        field_name = field_name.strip().replace("-", "_")
+        if not sep or not values.strip():
+            raise CLIError(f"--grid {spec!r}: expected FIELD=V1,V2,...")
+        if field_name not in names:
+            raise ConfigError(field_name, f"unknown field; allowed: {', '.join(sorted(names))}")
+        axes.append((field_name, [v.strip() for v in values.split(",") if v.strip()]))
+    return [dict(zip([a for a, _ in axes], combo, strict=True)) for combo in itertools.product(*[v for _, v in axes])]
+
+
 def cmd_sweep(args: argparse.Namespace, rest: Sequence[str]) -> int:
     from agentzoo.parallel import Job, run_jobs
     from agentzoo.report import write_report
 
     base, ns = build_config(args.system, rest)
     out = ns.out or Path("runs") / f"sweep-{args.system}-{dt.datetime.now():%Y%m%d-%H%M%S}"
-    jobs = [
-        Job(args.system, base.replace(seed=seed), out / f"seed{seed}")
-        for seed in _parse_seeds(args.seeds)
-    ]
+    jobs = []
+    for variant in _grid_variants(base, args.grid or []):
+        name = "-".join(f"{k}={v}" for k, v in variant.items())
+        config = apply_overrides(base, variant)
+        for seed in _parse_seeds(args.seeds):
+            folder = f"{name}-seed{seed}" if name else f"seed{seed}"
+            jobs.append(Job(args.system, config.replace(seed=seed), out / folder))
     outcomes = run_jobs(jobs, executor=args.executor, max_workers=args.workers, address=args.address)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
@@ -199,7 +219,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.out or (args.dirs[0] if len(args.dirs) == 1 else Path("runs") / "report")
     path = write_report(args.dirs, out)
     print(f"wrote {path} and {path.with_suffix('.html')}")
+    if args.site is not None:
+        from agentzoo.site import write_site
+
+        print(f"wrote {write_site(args.dirs, args.site)}")
     return 0
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    from agentzoo.tour import run_tour
+
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()] if args.systems else None
+    start = dt.datetime.now()
+    stops = run_tour(args.out, systems, seed=args.seed, model=args.model, timeout_s=args.timeout)
+    for stop in stops:
+        print(f"{stop.system:15s} {stop.state:8s} {stop.seconds:8.1f}s  {stop.error[:100]}")
+    minutes = (dt.datetime.now() - start).total_seconds() / 60
+    print(f"tour finished in {minutes:.1f} min; site: {args.out / 'site' / 'index.html'}")
+    return 1 if any(s.state in ("failed", "timeout") for s in stops) else 0
 
 
 # ------------------------------------------------------------------------ llm
@@ -250,10 +287,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "ray"), default="local")
     p.add_argument("--workers", type=int, default=None, help="parallel jobs (default: CPU count)")
     p.add_argument("--address", default=None, help="Ray cluster address (default: start a local instance)")
+    p.add_argument("--grid", action="append", metavar="FIELD=V1,V2",
+                   help="also sweep a config field over values (repeatable: the cartesian product)")
+
+    p = sub.add_parser("tour", help="the quick preset of every system, then the results site (resumes)")
+    p.add_argument("--out", type=Path, default=Path("runs/tour"))
+    p.add_argument("--systems", default=None, help="comma-separated ids (default: every implemented system)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", default=None, help="model spec for the systems that use an LLM (default: each system's own)")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per system")
 
     p = sub.add_parser("report", help="aggregate run directories into report.md and report.html")
     p.add_argument("dirs", nargs="+", type=Path, help="run directories (or folders of them)")
     p.add_argument("--out", type=Path, default=None, help="where to write the report")
+    p.add_argument("--site", type=Path, default=None, help="also write the static results site to this folder")
 
     p = sub.add_parser("llm", help="one-shot chat to check that a backend works")
     p.add_argument("prompt")
@@ -275,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args, rest) if args.command == "run" else cmd_sweep(args, rest)
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
-        handlers = {"list": cmd_list, "report": cmd_report, "llm": cmd_llm}
+        handlers = {"list": cmd_list, "report": cmd_report, "llm": cmd_llm, "tour": cmd_tour}
         return handlers[args.command](args)
     except (CLIError, ConfigError) as exc:
         print(f"agentzoo: error: {exc}", file=sys.stderr)

@@ -36,6 +36,10 @@ class SystemInfo:
     """The Python module that exports ``Config`` and ``run``."""
     kind: str = "system"
     """``system`` for the ten papers' systems, ``diagnostic`` for helper runs."""
+    headline: tuple[str, ...] = ()
+    """Metric keys shown on the results site's index: the method's, then its baselines'."""
+    paper_reported: str = ""
+    """What the paper reports (self-reported), in one line, for the results site."""
 
 
 SYSTEMS: dict[str, SystemInfo] = {

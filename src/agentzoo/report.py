@@ -83,15 +83,24 @@ def find_run_dirs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_runs(paths: Iterable[str | Path]) -> RunSet:
+    """Load every complete run; group them by system and, within a system, by configuration
+    (runs that differ only in ``seed`` form one group, labelled ``system [field=value, ...]``)."""
     runs = RunSet()
+    loaded: dict[str, list[Result]] = {}
     for path in find_run_dirs(paths):
         try:
             result = Result.load(path)
         except (IncompleteRunError, OSError, ValueError, KeyError) as exc:
             runs.skipped.append((path, str(exc)))
             continue
-        runs.by_system.setdefault(result.system, []).append(result)
+        loaded.setdefault(result.system, []).append(result)
         runs.paths[id(result)] = path
+    for system, results in loaded.items():
+        keys = sorted({k for r in results for k in r.config} - {"seed"})
+        varying = [k for k in keys if len({repr(r.config.get(k)) for r in results}) > 1]
+        for result in results:
+            label = ", ".join(f"{k}={result.config.get(k)}" for k in varying)
+            runs.by_system.setdefault(f"{system} [{label}]" if label else system, []).append(result)
     return runs
 
 
@@ -115,13 +124,17 @@ def summarize(results: Sequence[Result]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------ figures
 def _curve_figures(system: str, results: Sequence[Result]) -> list[tuple[str, Any]]:
+    """Mean curve with a 95% band for every list metric. A metric ``X`` with companions
+    ``X_ci_low``/``X_ci_high`` (a run's own CI, e.g. a bootstrap) uses them as the band of a
+    single run; the companions are not drawn on their own."""
     import matplotlib.pyplot as plt
 
     names: list[str] = []
     for result in results:
         names += [k for k, v in result.metrics.items() if _is_curve(v) and k not in names]
+    companions = {n for n in names if "_ci_low" in n or "_ci_high" in n}
     figures = []
-    for name in names[:12]:
+    for name in [n for n in names if n not in companions][:12]:
         curves = [r.metrics[name] for r in results if _is_curve(r.metrics.get(name))]
         length = max(len(c) for c in curves)
         grid = np.full((len(curves), length), np.nan)
@@ -131,8 +144,14 @@ def _curve_figures(system: str, results: Sequence[Result]) -> list[tuple[str, An
         x = np.arange(length)
         fig, ax = plt.subplots(figsize=(6, 3.5))
         ax.plot(x, [s[0] for s in stats], marker="o", label=f"mean over {len(curves)} run(s)")
+        low_name, high_name = (name.replace("_by_round", "") + f"_ci_{side}_by_round" for side in ("low", "high"))
         if len(curves) > 1:
-            ax.fill_between(x, [s[1] for s in stats], [s[2] for s in stats], alpha=0.25, label="95% CI")
+            ax.fill_between(x, [s[1] for s in stats], [s[2] for s in stats], alpha=0.25, label="95% CI over runs")
+        elif _is_curve(results[0].metrics.get(low_name)) and _is_curve(results[0].metrics.get(high_name)):
+            low = [np.nan if v is None else v for v in results[0].metrics[low_name]]
+            high = [np.nan if v is None else v for v in results[0].metrics[high_name]]
+            if len(low) == len(high) == length:
+                ax.fill_between(x, low, high, alpha=0.25, label="95% CI (within the run)")
         ax.set_title(f"{system}: {name}")
         ax.set_xlabel("index")
         ax.legend()
@@ -219,17 +238,18 @@ def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
     body: list[str] = []
     if not runs.by_system:
         md.append("No complete runs found.")
-    for system, results in sorted(runs.by_system.items()):
+    for group, results in sorted(runs.by_system.items()):
+        system = results[0].system
         summary = summarize(results)
         seeds = sorted({r.seed for r in results})
-        md += [f"## {system}", "", f"{len(results)} run(s), seeds {seeds}.", "",
+        md += [f"## {group}", "", f"{len(results)} run(s), seeds {seeds}.", "",
                "Mean and 95% confidence interval (Student t) over runs:", "", _markdown_table(summary), ""]
-        body += [f"<h2>{html.escape(system)}</h2>",
+        body += [f"<h2>{html.escape(group)}</h2>",
                  f"<p>{len(results)} run(s), seeds {html.escape(str(seeds))}. Mean and 95% CI (Student t) over runs.</p>",
                  summary.to_html(index=False, float_format=lambda v: _fmt(v), na_rep="–", border=0)]
         for name, fig in system_figures(system, results, summary):
             png = _png(fig)
-            slug = "".join(c if c.isalnum() else "-" for c in f"{system}-{name}")
+            slug = "".join(c if c.isalnum() else "-" for c in f"{group}-{name}")
             atomic_write_bytes(out / "figures" / f"{slug}.png", png)
             md += [f"![{system} {name}](figures/{slug}.png)", ""]
             body.append(f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
