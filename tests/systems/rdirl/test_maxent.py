@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from agentzoo.systems.rdirl.baselines.maxent_tabular import (
     Gridworld,
@@ -16,7 +17,8 @@ from agentzoo.systems.rdirl.metrics import pearson
 def test_transitions_are_distributions():
     T = Gridworld(4, 0.2, 5).transitions()
     np.testing.assert_allclose(T.sum(axis=2), 1.0)
-    assert T[0, 1, 0] == 0.8 + 0.1  # moving up from the top-left corner bumps into the wall (+ a slip left)
+    # up from the top-left corner bumps into the wall; so does a slip to the left (1 of 3 slip moves)
+    assert T[0, 1, 0] == pytest.approx(0.8 + 0.2 / 3)
 
 
 def test_maxent_recovers_the_reward_ordering_on_a_deterministic_5x5_grid():

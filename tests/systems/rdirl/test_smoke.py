@@ -39,7 +39,7 @@ def test_tiny_run_reports_the_issue_metrics(tiny_result, tmp_path):
 
 
 def test_ppo_sampler_with_every_method_on_cartpole():
-    config = Config(envs=("CartPole-v1",), **{**TINY, "total_env_steps": 512, "eval_every": 256})
+    config = Config(envs=("CartPole-v1",), **{**TINY, "total_env_steps": 512, "eval_every": 512})
     result = run(config)
     for method in ("rdirl", "first_order", "gcl", "airl"):
         assert f"{method}_final_normalised_return" in result.metrics

@@ -75,6 +75,8 @@ class Config(SystemConfig):
     5e4 Pendulum) times ``budget_scale``."""
     budget_scale: float = 1.0
     """Multiplies the task default budgets (when ``total_env_steps`` is 0)."""
+    budgets: tuple[str, ...] = ()
+    """Per-task budgets ENV=STEPS (e.g. CartPole-v1=100000,Pendulum-v1=20000); they take precedence."""
     eval_every: int = 5000
     """Environment steps between evaluations on the true reward."""
     eval_episodes: int = 5
@@ -134,8 +136,20 @@ class Config(SystemConfig):
             require(getattr(self, name) >= 1, name, f"must be >= 1, got {getattr(self, name)}")
         require(self.total_env_steps >= 0, "total_env_steps", f"must be >= 0, got {self.total_env_steps}")
         require(self.budget_scale > 0, "budget_scale", f"must be > 0, got {self.budget_scale}")
+        for item in self.budgets:
+            env, _, steps = item.partition("=")
+            require(env in ENVS and steps.isdigit() and int(steps) > 0, "budgets",
+                    f"{item!r} is not ENV=STEPS with ENV in {', '.join(ENVS)} and STEPS > 0")
         require(0 <= self.gridworld_slip < 1, "gridworld_slip", f"must be in [0, 1), got {self.gridworld_slip}")
         require(0 < self.mppi_gamma <= 1, "mppi_gamma", f"must be in (0, 1], got {self.mppi_gamma}")
+
+    def budget(self, env: str, default: int) -> int:
+        """The learner's interaction budget on ``env`` (task default ``default``)."""
+        for item in self.budgets:
+            name, _, steps = item.partition("=")
+            if name == env:
+                return int(steps)
+        return self.total_env_steps or int(default * self.budget_scale)
 
     def check_size(self, n_params: int) -> None:
         """A full covariance over more than ``max_params_full`` weights is refused."""
@@ -147,9 +161,10 @@ class Config(SystemConfig):
     @classmethod
     def quick(cls) -> Self:
         """About a minute of CPU on 2 cores: CartPole (PPO, all four methods, 1e4 steps),
-        Pendulum (MPPI sampler, online methods, 5e3 steps) and pursuit (3 x 100 steps)."""
-        return cls(envs=("CartPole-v1", "Pendulum-v1", "pursuit"), sampler="mppi", budget_scale=0.1,
-                   eval_every=2500, eval_episodes=3, mppi_samples=128, pursuit_epochs=3, pursuit_steps=100)
+        Pendulum (MPPI sampler, online methods, 2e3 steps) and pursuit (3 x 100 steps)."""
+        return cls(envs=("CartPole-v1", "Pendulum-v1", "pursuit"), sampler="mppi",
+                   budgets=("CartPole-v1=10000", "Pendulum-v1=2000"), eval_every=2500, eval_episodes=3,
+                   mppi_samples=128, pursuit_epochs=3, pursuit_steps=100)
 
     @classmethod
     def paper(cls) -> Self:

@@ -102,6 +102,16 @@ class Pursuit:
     def cost(self, s: np.ndarray, u: np.ndarray) -> np.ndarray:
         return self.state_cost(s) + self.w_u * (u**2).sum(axis=1)
 
+    def min_state_cost(self) -> float:
+        """inf_s c*(s): heading along the line of sight, best range (c* has no natural zero)."""
+        from scipy.optimize import minimize_scalar
+
+        def at_range(r: float) -> float:
+            return float(self.state_cost(np.array([[-r, 0.0, 1.0, 0.0, 0.0, 0.0]]))[0])
+
+        best = minimize_scalar(at_range, bounds=(self.r_min, 10 * self.d_star), method="bounded")
+        return float(best.fun)
+
     def scales(self) -> np.ndarray:
         """Fixed input scales for the cost net (the states are not known before they are seen)."""
         v = self.target_speed
@@ -172,8 +182,9 @@ def episode(world: Pursuit, settings: PursuitSettings, x0: np.ndarray, phase: fl
 
 
 def trajectory_cost(world: Pursuit, xs: np.ndarray, us: np.ndarray, phase: float) -> float:
+    """Excess true cost sum_t c*(s_t, u_t) - inf c* (>= 0, so ratios of costs mean something)."""
     s = np.concatenate([world.observe(xs[t + 1][None], t + 1, phase) for t in range(len(us))])
-    return float(world.cost(s, us).sum())
+    return float((world.cost(s, us) - world.min_state_cost()).sum())
 
 
 def coverage(world: Pursuit, adversary_states: np.ndarray, rng: np.random.Generator, n: int = 1500) -> np.ndarray:

@@ -108,7 +108,7 @@ def run_gym(config: Config, env: str) -> tuple[list[MethodRun], dict[str, Any]]:
     if demos.obs.shape[-1] != obs_dim:
         raise ValueError(f"{env} demos have observation size {demos.obs.shape[-1]}, the env has {obs_dim}")
     R_rand = float(evaluate(env, None, 20, seed=20_000 + config.seed).mean())
-    budget = config.total_env_steps or int(spec.budget * config.budget_scale)
+    budget = config.budget(env, spec.budget)
     algo = "ppo" if spec.discrete else ("mppi" if config.sampler == "mppi" and env in MODELS else "sac")
     mean, std = standardiser(demos.next_states, config.input_std_floor)
     cover = coverage_states(env, demos.next_states, rng(config.seed, "coverage", env))
@@ -239,6 +239,7 @@ def _metrics(runs: list[MethodRun], infos: dict[str, dict[str, Any]], config: Co
         if run.rho and run.steps:
             first = steps_to_threshold(run.steps, run.rho, 0.7, budget)
             metrics[f"{key}_steps_to_rho_0.7"] = first[0]
+            metrics[f"{key}_rho_0.7_censored"] = int(first[1])
         updates = int(run.stats.get("n_updates", 0))
         if updates:
             metrics[f"{key}_ms_per_update"] = 1e3 * float(run.stats["update_seconds"]) / updates
