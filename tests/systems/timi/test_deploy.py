@@ -70,7 +70,8 @@ def test_crashing_code_bot_is_flattened_and_reported(window):
     assert botlib.check_laws(crash) == []
     dep = deploy.deploy_sandboxed(crash, bars, offset, Costs(fee_bps=1), Limits(), time_limit_s=60)
     assert dep.error is not None and "ZeroDivisionError" in dep.error
-    fail = 12 * 14  # or_bars (an hour of 5-minute bars) * atr_n: the first failing bar
+    params = src.params
+    fail = int(params["or_bars"] * params["atr_n"])  # the first bar whose decision fails
     assert fail > offset and (dep.result.targets[fail - offset :] == 0).all()
 
 

@@ -17,7 +17,7 @@ TIMING = ["latency_p50_us", "latency_p99_us"]
 def tiny(**changes) -> Config:
     base = Config(model="scripted:timi", n_pairs=2, asset_classes=("index_future", "crypto_major"), days=14,
                   bar_minutes=15, n_folds=1, train_days=5, val_days=2, test_days=2, gap_days=1, holdout_days=2,
-                  baseline_grid_size=4, max_reflect_iters=1, fee_bps=(1.0, 10.0), slippage_bps=(1.0, 2.0))
+                  baseline_grid_size=4, max_reflect_iters=1)
     return base.replace(**changes)
 
 
@@ -64,7 +64,7 @@ def test_bad_config_names_the_field():
     with pytest.raises(ConfigError, match="asset_classes"):
         Config(asset_classes=("bonds",))
     with pytest.raises(ConfigError, match="fee_bps"):
-        Config(fee_bps=(1.0, 2.0))
+        Config(fee_bps=(1.0, 2.0))  # neither one value nor one per known class
     with pytest.raises(ValueError, match="sessions"):
         timi.run(tiny(days=8))
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from agentzoo.llm import ChatModel, LLMError, Message, UnsupportedError, system, user
 from agentzoo.llm.parsing import parse_choice, parse_tagged
-from agentzoo.systems.timi.features import PairFeatures, class_summary, describe
+from agentzoo.systems.timi.features import PairFeatures, class_summary
 from agentzoo.systems.timi.strategies import FAMILIES, FAMILY_TEXT, INTRADAY
 
 log = logging.getLogger(__name__)
@@ -182,12 +182,14 @@ class StrategySet:
 def macro_questions(cls: str, feats: list[PairFeatures], intraday: bool) -> Question:
     allowed = [f for f in FAMILIES if intraday or f not in INTRADAY]
     summary = class_summary(feats)
-    text = (f"Asset class {cls}: {len(feats)} instruments. Average technical features over the training window: "
-            + "; ".join(f"{k} {v:+.4f}" for k, v in summary.items())
-            + ". Strategy families: " + "; ".join(f"{FAMILY_WORD[f]} = {FAMILY_TEXT[f]}" for f in allowed)
+    text = (f"Asset class {cls}, {len(feats)} instruments, training window averages: daily vol "
+            f"{summary['sigma_day']:.3f}, 60m autocorr {summary['acf60']:+.2f}, first hour vs rest of day corr "
+            f"{summary['open_rest_corr']:+.2f}. Families: "
+            + "; ".join(f"{FAMILY_WORD[f]} ({FAMILY_TEXT[f].split(':')[0]})" for f in allowed)
             + ". Which family fits this market best?")
     return Question("A_ma", text, tuple(FAMILY_WORD[f] for f in allowed),
-                    {"kind": "macro", "class": cls, "features": summary, "families": allowed})
+                    {"kind": "macro", "open_rest_corr": round(summary["open_rest_corr"], 3),
+                     "acf60": round(summary["acf60"], 3)})
 
 
 def strategy_set(answer: Answer, q: Question) -> StrategySet:
@@ -199,12 +201,13 @@ def strategy_set(answer: Answer, q: Question) -> StrategySet:
 # ---------------------------------------------------------------------- A_sa (phi)
 def semantic_question(f: PairFeatures, evidence: dict[str, dict[str, float]], candidates: list[str]) -> Question:
     """phi(S, p): rank the candidate families for pair p from their historical (train) performance."""
-    rows = "; ".join(f"{FAMILY_WORD[c]}: train Sharpe {evidence[c]['sharpe']:+.2f}, "
+    rows = "; ".join(f"{FAMILY_WORD[c]}: Sharpe {evidence[c]['sharpe']:+.1f}, "
                      f"{evidence[c]['trades_per_day']:.1f} trades/day" for c in candidates)
-    text = f"{describe(f)}\nHistorical performance after costs: {rows}. Which family should trade {f.pair}?"
+    text = (f"{f.pair}: daily vol {f.sigma_day:.3f}, first hour vs rest of day corr {f.open_rest_corr:+.2f}, "
+            f"60m autocorr {f.acf60:+.2f}. Training results after costs: {rows}. Which family should trade it?")
     return Question("A_sa", text, tuple(FAMILY_WORD[c] for c in candidates),
-                    {"kind": "semantic", "pair": f.pair, "evidence": {c: evidence[c] for c in candidates},
-                     "open_rest_corr": f.open_rest_corr, "acf60": f.acf60})
+                    {"kind": "semantic", "sharpe": {c: round(evidence[c]["sharpe"], 3) for c in candidates},
+                     "open_rest_corr": round(f.open_rest_corr, 3)})
 
 
 # ---------------------------------------------------------------------- A_be (slots)
@@ -248,18 +251,18 @@ def _scripted_score(messages: Sequence[Message], options: Sequence[str]) -> list
     kind = payload.get("kind")
     prefs: list[str] = []
     if kind == "macro":
-        feats = payload.get("features", {})
-        assert isinstance(feats, dict)
-        if feats.get("open_rest_corr", 0) > 0.05:
+        if float(payload.get("open_rest_corr", 0)) > 0.05:  # type: ignore[arg-type]
             prefs = ["momentum", "trend", "breakout"]
-        elif feats.get("acf60", 0) < -0.05:
+        elif float(payload.get("acf60", 0)) < -0.05:  # type: ignore[arg-type]
             prefs = ["reversion", "grid"]
         else:
             prefs = ["trend", "breakout", "momentum"]
     elif kind == "semantic":
-        ev = payload.get("evidence", {})
+        ev = payload.get("sharpe", {})
         assert isinstance(ev, dict)
-        prefs = [FAMILY_WORD[c] for c in sorted(ev, key=lambda c: -float(ev[c]["sharpe"]))]
+        prefs = [FAMILY_WORD[c] for c in sorted(ev, key=lambda c: -float(ev[c]))]
+        if "opening_range" in ev and float(payload.get("open_rest_corr", 0)) > 0.1:  # type: ignore[arg-type]
+            prefs.insert(0, "momentum")  # the opening move predicts the day: momentum first
     elif kind == "slots":
         prefs = ["signal"] if payload.get("family") == "opening_range" else ["stop"]
     out = [0.0] * len(options)

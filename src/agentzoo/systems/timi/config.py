@@ -48,9 +48,10 @@ class Config(SystemConfig):
     """Also run every method on the ``edge = 0`` twin generated from the same seed."""
 
     fee_bps: tuple[float, ...] = (1.0, 10.0, 10.0)
-    """Fee in bps of traded notional per asset class, in the order of ``asset_classes`` (reconstructed)."""
+    """Fee in bps of traded notional for index_future, crypto_major, altcoin (one value: all); real data
+    uses the first (reconstructed)."""
     slippage_bps: tuple[float, ...] = (1.0, 2.0, 5.0)
-    """Slippage in bps per asset class (reconstructed)."""
+    """Slippage in bps for index_future, crypto_major, altcoin (one value: all) (reconstructed)."""
     allow_short: bool = False
     """Allow short positions."""
     max_weight: float = 1.0
@@ -95,6 +96,9 @@ class Config(SystemConfig):
     ablations: tuple[str, ...] = ABLATIONS
     """``no_sa`` (one global Theta for all pairs), ``no_reflection`` (no loop), ``text_reflection``
     (the LLM edits parameters freely, no LP)."""
+    ask_entry_rule: bool = True
+    """A_be also picks the entry rule by forced choice (else the family's first rule; a function-layer
+    edit can still switch it)."""
     checkpoint_dir: Path | None = None
     """If set, each finished (world, class, fold) is saved here atomically and skipped when the run
     is started again with the same directory (resume after a crash)."""
@@ -107,8 +111,8 @@ class Config(SystemConfig):
             require(c in ASSET_CLASSES, "asset_classes", f"unknown class {c!r}; allowed: {', '.join(ASSET_CLASSES)}")
         for name in ("fee_bps", "slippage_bps"):
             value = getattr(self, name)
-            require(len(value) in (1, len(self.asset_classes)), name,
-                    f"give one value or one per asset class ({len(self.asset_classes)}), got {len(value)}")
+            require(len(value) in (1, len(ASSET_CLASSES)), name,
+                    f"give one value or one per class ({', '.join(ASSET_CLASSES)}), got {len(value)}")
             require(all(v >= 0 for v in value), name, "costs must be >= 0")
         require(self.market == "synthetic" or self.market.startswith(("arch:", "file:")), "market",
                 f"{self.market!r} not allowed; allowed: synthetic, arch:sp500, arch:nasdaq, file:PATH")
@@ -131,17 +135,20 @@ class Config(SystemConfig):
         """The model spec of a role (its own field, else ``model``)."""
         return getattr(self, f"llm_{role}") or self.model
 
-    def class_costs(self, index: int) -> tuple[float, float]:
-        """(fee_bps, slippage_bps) of the asset class at ``index`` in ``asset_classes``."""
+    def class_costs(self, cls: str) -> tuple[float, float]:
+        """(fee_bps, slippage_bps) of asset class ``cls`` (the first values for real data)."""
+        index = list(ASSET_CLASSES).index(cls) if cls in ASSET_CLASSES else 0
         fee = self.fee_bps[index if len(self.fee_bps) > 1 else 0]
         slip = self.slippage_bps[index if len(self.slippage_bps) > 1 else 0]
         return float(fee), float(slip)
 
     @classmethod
     def quick(cls) -> Self:
-        """6 pairs, 30 sessions, 2 folds (10/3/3), holdout 4, 2 reflection iterations, grid 16, local model."""
+        """6 pairs, 30 sessions, 2 folds (10/3/3), holdout 4, 2 reflection iterations, grid 16, local model;
+        fewer model questions (no text_reflection ablation, entry rule not asked)."""
         return cls(n_pairs=6, days=30, n_folds=2, train_days=10, val_days=3, test_days=3, holdout_days=4,
-                   max_reflect_iters=2, baseline_grid_size=16, bar_minutes=1)
+                   max_reflect_iters=2, baseline_grid_size=16, bar_minutes=1,
+                   ablations=("no_sa", "no_reflection"), ask_entry_rule=False)
 
     @classmethod
     def paper(cls) -> Self:

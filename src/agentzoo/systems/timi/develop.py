@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -42,6 +43,34 @@ from agentzoo.systems.timi.strategies import (
 
 log = logging.getLogger(__name__)
 CONTEXT_DAYS = 3
+T = TypeVar("T")
+Steps = Generator[list[ag.Question], list[ag.Answer], T]
+"""A stage that yields the questions it needs answered and receives the answers (see :func:`lockstep`)."""
+
+
+def lockstep(agents: ag.Agents, steps: list[Generator[list[ag.Question], list[ag.Answer], Any]]) -> list[Any]:
+    """Drive several stages together: each round, every stage's questions go to the models in one batch."""
+    results: list[Any] = [None] * len(steps)
+    pending: dict[int, list[ag.Question]] = {}
+    for i, g in enumerate(steps):
+        try:
+            pending[i] = next(g)
+        except StopIteration as stop:
+            results[i] = stop.value
+    while pending:
+        order = list(pending)
+        batch = [q for i in order for q in pending[i]]
+        answers = agents.ask(batch) if batch else []
+        k = 0
+        for i in order:
+            n = len(pending[i])
+            try:
+                pending[i] = steps[i].send(answers[k : k + n])
+            except StopIteration as stop:
+                results[i] = stop.value
+                del pending[i]
+            k += n
+    return results
 
 
 @dataclass
@@ -74,11 +103,11 @@ class Developer:
 
     def __init__(self, bars: Bars, train: tuple[int, int], val: tuple[int, int], costs: Costs, limits: Limits,
                  risk: rf.RiskLimits, agents: ag.Agents, *, grid_size: int, max_iters: int, rho: float,
-                 windows: tuple[int, ...], seed: int, ablations: tuple[str, ...]) -> None:
+                 windows: tuple[int, ...], seed: int, ablations: tuple[str, ...], ask_entry: bool = True) -> None:
         self.bars, self.train, self.val = bars, train, val
         self.costs, self.limits, self.risk, self.agents = costs, limits, risk, agents
         self.grid_size, self.max_iters, self.rho, self.windows = grid_size, max_iters, rho, windows
-        self.seed, self.ablations = seed, ablations
+        self.seed, self.ablations, self.ask_entry = seed, ablations, ask_entry
         self.single = [bars.select(i) for i in range(bars.N)]
         self.n_trials = 0
 
@@ -119,7 +148,8 @@ class Developer:
     def tune_family(self, pair: int, f: PairFeatures, family: str) -> tuple[Bot, float, float]:
         base = calibrate(default_spec(family), sigma_bar=f.sigma_bar, bars_per_day=f.bars_per_day,
                          minutes_per_bar=f.minutes_per_bar, trend_s=f.windows.get("60m", {}).get("trend_strength", 0.0),
-                         allow_short=self.limits.allow_short, sigma_day=f.sigma_day, max_weight=self.limits.max_weight)
+                         allow_short=self.limits.allow_short, sigma_day=f.sigma_day, max_weight=self.limits.max_weight,
+                         sizing="vol_target")
         best = (base, -math.inf, 0.0)
         for cand in self.candidates(base, self.grid_size, f"{f.pair}/{family}/{self.train}"):
             s, tpd = self.train_score(pair, cand)
@@ -129,12 +159,12 @@ class Developer:
         return best
 
     # ------------------------------------------------------------------ the policy stage
-    def plan(self) -> FoldPlan:
+    def plan(self) -> Steps[FoldPlan]:
         bars_train = self.bars.days(*self.train)
         feats = [pair_features(bars_train, i, self.windows) for i in range(self.bars.N)]
         intraday = feats[0].bars_per_day > 1
         q_ma = ag.macro_questions(str(self.bars.assets["cls"].iloc[0]), feats, intraday)
-        S = ag.strategy_set(self.agents.ask([q_ma])[0], q_ma)  # A_ma, once per class and fold
+        S = ag.strategy_set((yield [q_ma])[0], q_ma)  # A_ma, once per class and fold
         tuned: list[dict[str, Bot]] = []
         evidence: list[dict[str, dict[str, float]]] = []
         for i, f in enumerate(feats):
@@ -149,9 +179,9 @@ class Developer:
         ask = [i for i in range(len(feats)) if len(positive[i]) > 1]
         qs = [ag.semantic_question(feats[i], evidence[i], positive[i]) for i in ask]
         rankings = {i: positive[i] for i in range(len(feats))}
-        for i, a in zip(ask, self.agents.ask(qs)):
+        for i, a in zip(ask, (yield qs)):
             rankings[i] = [positive[i][k] for k in a.ranking()]
-        starts = self.build_bots(feats, rankings, tuned)
+        starts = yield from self.build_bots(feats, rankings, tuned)
         tracks: dict[tuple[int, str], Track] = {}
         for i in range(len(feats)):
             tracks[(i, "timi")] = Track(i, "timi", starts[i], rankings[i], tuned[i], start=starts[i])
@@ -161,17 +191,17 @@ class Developer:
         if "text_reflection" in self.ablations:
             for i in range(len(feats)):
                 tracks[(i, "text_reflection")] = Track(i, "text_reflection", starts[i], rankings[i], tuned[i], start=starts[i])
-        self.reflect(list(tracks.values()))
+        yield from self.reflect(list(tracks.values()))
         return FoldPlan(S, feats, tracks, self.n_trials)
 
     def build_bots(self, feats: list[PairFeatures], rankings: dict[int, list[str]],
-                   tuned: list[dict[str, Bot]]) -> list[Bot | None]:
+                   tuned: list[dict[str, Bot]]) -> Steps[list[Bot | None]]:
         """A_be in template mode: slot choices for each pair's top family, rendered onto Theta_p."""
         todo = [i for i in range(len(feats)) if rankings[i]]
         qs = [ag.slot_question(feats[i].pair, rankings[i][0], feats[i]) for i in todo]
-        multi = [i for i in todo if len(ENTRY[rankings[i][0]]) > 1]
+        multi = [i for i in todo if len(ENTRY[rankings[i][0]]) > 1] if self.ask_entry else []
         qe = [ag.entry_question(feats[i].pair, rankings[i][0], ENTRY[rankings[i][0]]) for i in multi]
-        answers = self.agents.ask(qs + qe)
+        answers = yield qs + qe
         exits = dict(zip(todo, answers[: len(qs)]))
         entries = {i: ENTRY[rankings[i][0]][a.index] for i, a in zip(multi, answers[len(qs):])}
         out: list[Bot | None] = [None] * len(feats)
@@ -189,7 +219,7 @@ class Developer:
         base = calibrate(default_spec(fam), sigma_bar=float(np.mean([f.sigma_bar for f in feats])),
                          bars_per_day=feats[0].bars_per_day, minutes_per_bar=feats[0].minutes_per_bar,
                          allow_short=self.limits.allow_short, sigma_day=float(np.mean([f.sigma_day for f in feats])),
-                         max_weight=self.limits.max_weight)
+                         max_weight=self.limits.max_weight, sizing="vol_target")
         best: Bot | None = base
         best_s = -math.inf
         for cand in self.candidates(base, self.grid_size, f"global/{fam}/{self.train}"):
@@ -199,7 +229,7 @@ class Developer:
         return [best] * len(feats)
 
     # ------------------------------------------------------------------ the optimisation stage
-    def reflect(self, tracks: list[Track]) -> None:
+    def reflect(self, tracks: list[Track]) -> Steps[None]:
         """A_fr's loop, in lock-step over tracks so that model calls are batched."""
         for t in tracks:
             t.fb = self.feedback(t.pair, t.bot)
@@ -207,10 +237,15 @@ class Developer:
             live = [t for t in tracks if t.bot is not None and t.fb is not None and t.fb.events]
             if not live:
                 break
-            several = [t for t in live if len(t.fb.events) > 1]  # type: ignore[union-attr]
+            several = [t for t in live if len(t.fb.events) > 1 and t.variant != "text_reflection"]  # type: ignore[union-attr]
             qs = [ag.priority_question(self.bars.ids[t.pair], [e.kind for e in t.fb.events],  # type: ignore[union-attr]
                                        [e.detail for e in t.fb.events]) for t in several]  # type: ignore[union-attr]
-            first = {id(t): t.fb.events[a.index].kind for t, a in zip(several, self.agents.ask(qs))}  # type: ignore[union-attr]
+            texts = [t for t in live if t.variant == "text_reflection"]
+            menus = [text_menu(t.bot) for t in texts]  # type: ignore[arg-type]
+            qs += [ag.text_edit_question(self.bars.ids[t.pair], [o[0] for o in m], [e.detail for e in t.fb.events])  # type: ignore[union-attr]
+                   for t, m in zip(texts, menus)]
+            answers = yield qs  # one batch: which risk first (A_fr), and the text-edit ablation
+            first = {id(t): t.fb.events[a.index].kind for t, a in zip(several, answers)}  # type: ignore[union-attr]
             proposals: dict[int, tuple[Bot | None, str, dict[str, Any]]] = {}
             edits: list[tuple[Track, list[tuple[str, BotSpec]]]] = []
             for t in live:
@@ -228,8 +263,12 @@ class Developer:
                     proposals[id(t)] = (None, "function", record)
                 else:
                     proposals[id(t)] = (self.next_strategy(t), "strategy", record)
-            self.ask_function_edits(edits, proposals)
-            self.ask_text_edits([t for t in live if t.variant == "text_reflection"], proposals, it)
+            yield from self.ask_function_edits(edits, proposals)
+            for t, m, a in zip(texts, menus, answers[len(several):]):
+                assert t.bot is not None and t.fb is not None
+                proposals[id(t)] = (t.bot.with_params(m[a.index][1]), "parameter",
+                                    {"iter": it, "events": [[e.kind, e.detail] for e in t.fb.events],
+                                     "text_edit": m[a.index][0]})
             for t in live:
                 if id(t) not in proposals:
                     continue
@@ -265,11 +304,11 @@ class Developer:
         return None
 
     def ask_function_edits(self, edits: list[tuple[Track, list[tuple[str, BotSpec]]]],
-                           proposals: dict[int, tuple[Bot | None, str, dict[str, Any]]]) -> None:
+                           proposals: dict[int, tuple[Bot | None, str, dict[str, Any]]]) -> Steps[None]:
         asked = [(t, opts) for t, opts in edits if opts]
         qs = [ag.function_edit_question(self.bars.ids[t.pair], [o[0] for o in opts],
                                         [e.detail for e in t.fb.events]) for t, opts in asked]  # type: ignore[union-attr]
-        for (t, opts), a in zip(asked, self.agents.ask(qs)):
+        for (t, opts), a in zip(asked, (yield qs)):
             spec = opts[a.index][1]
             assert t.bot is not None
             proposals[id(t)] = (Bot(spec, dict(t.bot.params)), "function", proposals[id(t)][2])
@@ -277,23 +316,11 @@ class Developer:
             if not opts:
                 proposals[id(t)] = (self.next_strategy(t), "strategy", proposals[id(t)][2])
 
-    def ask_text_edits(self, tracks: list[Track], proposals: dict[int, tuple[Bot | None, str, dict[str, Any]]],
-                       it: int) -> None:
-        menus = []
-        for t in tracks:
-            assert t.bot is not None
-            opts = []
-            for p in t.bot.schema():
-                for word, sign in (("raise", 1), ("lower", -1)):
-                    opts.append((f"{word} {p.name}", {p.name: t.bot.params[p.name] + sign * 0.25 * (p.hi - p.lo)}))
-            menus.append(opts)
-        qs = [ag.text_edit_question(self.bars.ids[t.pair], [o[0] for o in m], [e.detail for e in t.fb.events])  # type: ignore[union-attr]
-              for t, m in zip(tracks, menus)]
-        for t, m, a in zip(tracks, menus, self.agents.ask(qs)):
-            assert t.bot is not None
-            proposals[id(t)] = (t.bot.with_params(m[a.index][1]), "parameter",
-                                {"iter": it, "events": [[e.kind, e.detail] for e in t.fb.events],  # type: ignore[union-attr]
-                                 "text_edit": m[a.index][0]})
+
+def text_menu(bot: Bot) -> list[tuple[str, dict[str, float]]]:
+    """The text_reflection ablation's menu: raise or lower one parameter by a quarter of its range."""
+    return [(f"{word} {p.name}", {p.name: bot.params[p.name] + sign * 0.25 * (p.hi - p.lo)})
+            for p in bot.schema() for word, sign in (("raise", 1), ("lower", -1))]
 
 
 def function_edits(bot: Bot, fb: rf.Feedback) -> list[tuple[str, BotSpec]]:

@@ -125,7 +125,7 @@ def pair_features(bars: Bars, asset: int, windows_minutes: tuple[int, ...]) -> P
         rk = logp[k:] - logp[:-k]
         last = float(logp[-1] - logp[-1 - k])
         vol = sigma_bar * math.sqrt(k)
-        wins[f"{wm}m"] = {
+        wins[f"{wm}m" if mpb < 1440 else f"{k}d"] = {
             "ret": last, "vol": vol, "amplitude": float(np.mean(amp[-k:])),
             "trend_strength": float(np.mean(np.abs(rk)) / vol) if vol > 0 else 0.0,
         }

@@ -25,7 +25,7 @@ from agentzoo.markets import synth
 from agentzoo.markets.backtest import BacktestResult, Costs, Limits
 from agentzoo.markets.data import Bars, load_arch, load_csv, load_parquet
 from agentzoo.markets.metrics import daily_equity, evaluate
-from agentzoo.markets.splits import Window, walk_forward
+from agentzoo.markets.splits import Holdout, Window, walk_forward
 from agentzoo.markets.strategy import run_window, tune
 from agentzoo.progress import track
 from agentzoo.runs import Result, atomic_write_text
@@ -33,7 +33,7 @@ from agentzoo.systems.timi import agents as ag
 from agentzoo.systems.timi import bot as botlib
 from agentzoo.systems.timi.config import Config
 from agentzoo.systems.timi.deploy import deploy_sandboxed, deploy_template, forbid_llm
-from agentzoo.systems.timi.develop import CONTEXT_DAYS, Developer
+from agentzoo.systems.timi.develop import CONTEXT_DAYS, Developer, Steps, lockstep
 from agentzoo.systems.timi.reflection import RiskLimits
 from agentzoo.systems.timi.strategies import Bot, BotSpec, targets
 from agentzoo.systems.timi.summary import summarise
@@ -89,18 +89,22 @@ def _curve(res: BacktestResult) -> list[float]:
     return (daily_equity(res.equity, res.bars.day_starts) / res.capital).tolist()
 
 
-def run_unit(cfg: Config, agents: ag.Agents, world: str, cls: str, ci: int, bars: Bars, fold: str,
-             train: Window, val: Window, test: Window, test_bars: Bars | None, ablations: tuple[str, ...]) -> dict[str, Any]:
-    """Develop, deploy and score every method for one (world, class, fold)."""
-    fee, slip = cfg.class_costs(ci) if cfg.market == "synthetic" else cfg.class_costs(0)
+def run_unit(cfg: Config, agents: ag.Agents, world: str, cls: str, bars: Bars, fold: str, train: Window,
+             val: Window, test: Window, holdout: Holdout | None, ablations: tuple[str, ...]) -> Steps[dict[str, Any]]:
+    """Develop, deploy and score every method for one (world, class, fold).
+
+    A stage of :func:`~agentzoo.systems.timi.develop.lockstep`: it yields the agents' questions.
+    """
+    fee, slip = cfg.class_costs(cls)
     costs = Costs(fee_bps=fee, slippage_bps=slip)
     limits = Limits(max_weight=cfg.max_weight, max_gross=cfg.max_gross, allow_short=cfg.allow_short)
     risk = RiskLimits(cfg.q_max, cfg.max_loss_per_trade, cfg.max_drawdown, cfg.max_trades_per_day, cfg.min_utilisation)
-    windows = cfg.feature_windows if bars.n_days < bars.T else (5, 20, 60, 120)
+    windows = cfg.feature_windows if bars.n_days < bars.T else tuple(d * 1440 for d in (5, 20, 60, 120))  # daily bars
     dev = Developer(bars, (train.start, train.stop), (val.start, val.stop), costs, limits, risk, agents,
                     grid_size=cfg.baseline_grid_size, max_iters=cfg.max_reflect_iters, rho=cfg.lp_trust_region,
-                    windows=windows, seed=cfg.seed, ablations=ablations)
-    plan = dev.plan()
+                    windows=windows, seed=cfg.seed, ablations=ablations, ask_entry=cfg.ask_entry_rule)
+    plan = yield from dev.plan()
+    test_bars = holdout.read(bars, CONTEXT_DAYS) if holdout is not None else None  # read once, at the very end
     rows: list[dict[str, Any]] = []
     curves: list[dict[str, Any]] = []
     bots: dict[str, dict[str, str]] = {}
@@ -204,20 +208,21 @@ def code_bot(agents: ag.Agents, template: botlib.BotSource, single: Bars, val: W
     return source
 
 
-def _units(cfg: Config, worlds: dict[str, dict[str, Bars]]) -> list[tuple[str, str, int, Bars, str, Window, Window, Window, Any]]:
-    units: list[tuple[str, str, int, Bars, str, Window, Window, Window, Any]] = []
+def _units(cfg: Config, worlds: dict[str, dict[str, Bars]]) -> list[tuple[str, str, Bars, str, Window, Window, Window, Any]]:
+    """Every (world, class, fold) with its windows; the held-out window last, with its Holdout."""
+    units: list[tuple[str, str, Bars, str, Window, Window, Window, Any]] = []
     for world, universe in worlds.items():
-        for ci, (cls, bars) in enumerate(universe.items()):
+        for cls, bars in universe.items():
             folds, holdout = walk_forward(bars.n_days, n_folds=cfg.n_folds, train_days=cfg.train_days,
                                           val_days=cfg.val_days, test_days=cfg.test_days, gap_days=cfg.gap_days,
                                           holdout_days=cfg.holdout_days)
             for f in folds:
-                units.append((world, cls, ci, bars, str(f.index), f.train, f.val, f.test, None))
+                units.append((world, cls, bars, str(f.index), f.train, f.val, f.test, None))
             if holdout is not None:
                 w = holdout.window
                 val = Window(w.start - cfg.gap_days - cfg.val_days, w.start - cfg.gap_days)
                 train = Window(val.start - cfg.gap_days - cfg.train_days, val.start - cfg.gap_days)
-                units.append((world, cls, ci, bars, "holdout", train, val, w, holdout))
+                units.append((world, cls, bars, "holdout", train, val, w, holdout))
     return units
 
 
@@ -226,21 +231,25 @@ def run(config: Config) -> Result:
     agents = load_agents(config)
     worlds = load_worlds(config)
     ckpt = Path(config.checkpoint_dir) if config.checkpoint_dir else None
-    outputs: list[dict[str, Any]] = []
     units = _units(config, worlds)
-    for world, cls, ci, bars, fold, train, val, test, holdout in track(units, "timi walk-forward"):
-        key = f"{world}-{cls.replace(':', '_')}-{fold}"
+    done: dict[int, dict[str, Any]] = {}
+    keys = [f"{u[0]}-{u[1].replace(':', '_')}-{u[3]}" for u in units]
+    for i, key in enumerate(keys):
         if ckpt is not None and (ckpt / f"{key}.json").exists():
-            outputs.append(json.loads((ckpt / f"{key}.json").read_text()))
+            done[i] = json.loads((ckpt / f"{key}.json").read_text())
             log.info("resume: %s already done", key)
-            continue
-        test_bars = holdout.read(bars, CONTEXT_DAYS) if holdout is not None else None  # read once, at the very end
-        ablations = config.ablations if world != "no_edge" else ()
-        log.info("%s / %s / fold %s", world, cls, fold)
-        out = run_unit(config, agents, world, cls, ci, bars, fold, train, val, test, test_bars, ablations)
-        outputs.append(out)
-        if ckpt is not None:
-            atomic_write_text(ckpt / f"{key}.json", json.dumps(out, default=float))  # keeps inf/NaN
+    folds = list(dict.fromkeys(u[3] for u in units))  # the held-out window comes last
+    for fold in track(folds, "timi walk-forward"):
+        todo = [i for i, u in enumerate(units) if u[3] == fold and i not in done]
+        log.info("fold %s: %d (world, class) units in lock-step", fold, len(todo))
+        steps = [run_unit(config, agents, w, cls, bars, f, train, val, test, holdout,
+                          config.ablations if w != "no_edge" else ())
+                 for w, cls, bars, f, train, val, test, holdout in (units[i] for i in todo)]
+        for i, out in zip(todo, lockstep(agents, steps)):
+            done[i] = out
+            if ckpt is not None:
+                atomic_write_text(ckpt / f"{keys[i]}.json", json.dumps(out, default=float))  # keeps inf/NaN
+    outputs = [done[i] for i in range(len(units))]
     records = pd.DataFrame([r for o in outputs for r in o["rows"]])
     lead = [c for c in ("world", "cls", "pair", "fold", "method", "family", *PERF_KEYS) if c in records]
     records = records[lead + sorted(c for c in records.columns if c not in lead)]

@@ -343,7 +343,7 @@ def calibrate(spec: BotSpec, *, sigma_bar: float, bars_per_day: int, minutes_per
     """A_sa's mathematical step gamma(S_p, p): parameters scaled to the pair's volatility and clock.
 
     Deterministic calibrators (reconstructed: the paper gives no formulas): windows from the
-    session length (an hour, a session), grid spacing = sigma_pair * sqrt(n) (the typical
+    session length (an hour, a sixth of a session, a session), grid spacing = sigma_pair * sqrt(n) (the typical
     distance from an n-bar mean), the opening-range threshold in units of the range's own sigma,
     size 1 or volatility-targeted (2% daily risk), and fixed values the code reads (ATR window 14,
     session exit 2 bars before the close).
@@ -356,8 +356,8 @@ def calibrate(spec: BotSpec, *, sigma_bar: float, bars_per_day: int, minutes_per
         "minutes_per_bar": float(minutes_per_bar), "sigma_ref": float(sigma_bar), "trend_s": float(trend_s),
         "allow_short": 1.0 if allow_short else 0.0, "levels": 3.0,
     }
-    if spec.family == "opening_range":
-        p.update(or_bars=float(hour), theta=0.5)
+    if spec.family == "opening_range":  # the first sixth of the session: enough drift to read the day's sign
+        p.update(or_bars=float(max(2, session // 6)), theta=0.5)
     elif spec.family == "trend":
         p.update(fast=float(hour), slow=float(max(hour + 1, session // 2)))
     elif spec.family == "breakout":
