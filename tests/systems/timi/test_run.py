@@ -42,6 +42,13 @@ def test_smoke_metrics_and_records(result):
     json.dumps(result.metrics, default=str)
 
 
+def test_tables_and_figures(result):
+    text = result.artifacts["tables.md"]
+    assert "### planted / index_future / walk-forward folds" in text and "| timi |" in text
+    figs = timi.figures([result])
+    assert {name for name, _ in figs} == {"timi_equity_curves", "timi_per_pair_sharpe", "timi_sharpe_distribution"}
+
+
 def test_same_seed_same_records(result):
     again = timi.run(tiny())
     a, b = (r.records.drop(columns=TIMING) for r in (result, again))

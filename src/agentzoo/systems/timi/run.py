@@ -36,7 +36,7 @@ from agentzoo.systems.timi.deploy import deploy_sandboxed, deploy_template, forb
 from agentzoo.systems.timi.develop import CONTEXT_DAYS, Developer, Steps, lockstep
 from agentzoo.systems.timi.reflection import RiskLimits
 from agentzoo.systems.timi.strategies import Bot, BotSpec, targets
-from agentzoo.systems.timi.summary import summarise
+from agentzoo.systems.timi.summary import summarise, tables
 
 log = logging.getLogger(__name__)
 PERF_KEYS = ("sharpe", "arr", "sortino", "mdd", "calmar", "total_return", "win_rate", "pl_ratio", "profit_factor",
@@ -257,7 +257,9 @@ def run(config: Config) -> Result:
     metrics["deploy_llm_calls"] = int(records.loc[records["method"] == "timi", "deploy_llm_calls"].sum())
     metrics["llm_calls_offline"] = int(sum(agents.calls.values()))
     metrics["llm_parse_failures"] = int(sum(agents.parse_failures.values()))
-    artifacts: dict[str, Any] = {"equity_curves.json": [c for o in outputs for c in o["curves"]],
+    report = tables(records)
+    log.info("TiMi results\n%s\ndeploy_llm_calls=%d", report, metrics["deploy_llm_calls"])
+    artifacts: dict[str, Any] = {"tables.md": report, "equity_curves.json": [c for o in outputs for c in o["curves"]],
                                  "messages.jsonl": "\n".join(agents.messages[-5000:]) + "\n"}
     for o in outputs:
         for name, files in o["bots"].items():

@@ -101,3 +101,25 @@ def summarise(records: pd.DataFrame, config: Any) -> dict[str, Any]:
     metrics["families_chosen"] = timi["family"].value_counts().to_dict() if len(timi) else {}
     metrics["data_source"] = str(main["source"].iloc[0]) if len(main) else ""
     return metrics
+
+
+TABLE_COLS = ("arr", "sharpe", "sortino", "mdd", "calmar", "win_rate", "pl_ratio", "turnover", "utilisation",
+              "trades_per_day")
+
+
+def tables(records: pd.DataFrame) -> str:
+    """Markdown tables: per world and asset class, method x mean test metrics over (pair, fold)."""
+    out = ["Test-window means over (pair, fold) segments, after costs. Sharpe/Sortino/ARR annualised "
+           "with A = 252 (xnys) or 365 (24/7) from daily returns; no trades = Sharpe 0.\n"]
+    for (world, holdout), frame in records.groupby([records["world"], records["fold"] == "holdout"], sort=False):
+        for cls, rows in frame.groupby("cls", sort=False):
+            label = "held-out window" if holdout else "walk-forward folds"
+            out.append(f"### {world} / {cls} / {label} (source: {rows['source'].iloc[0]}, "
+                       f"A = {int(rows['annualisation'].iloc[0])})\n")
+            table = rows.groupby("method", sort=False)[list(TABLE_COLS)].mean()
+            out.append("| method | " + " | ".join(TABLE_COLS) + " |")
+            out.append("|---|" + "---:|" * len(TABLE_COLS))
+            for method, vals in table.iterrows():
+                out.append(f"| {method} | " + " | ".join(f"{v:.3g}" for v in vals) + " |")
+            out.append("")
+    return "\n".join(out)
