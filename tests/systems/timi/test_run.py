@@ -92,3 +92,13 @@ def test_cli_quick_preset_writes_metrics(tmp_path):
 def test_embedded_model_tiny_run():
     res = timi.run(tiny(model="local", ablations=()))
     assert res.metrics["deploy_llm_calls"] == 0 and res.metrics["llm_calls_offline"] > 0
+
+
+@pytest.mark.slow
+def test_code_mode_end_to_end_in_the_sandbox():
+    """scripted:echo hands the template files back as 'its' code: checked, validated on val in the
+    sandbox, then deployed there (one bar per decision over a pipe)."""
+    res = timi.run(tiny(model="scripted:echo", bot_mode="code", ablations=(), run_no_edge_control=False))
+    rows = res.records[res.records["method"] == "timi"]
+    assert set(rows["deploy_mode"]) <= {"sandbox", "flat"} and "sandbox" in set(rows["deploy_mode"])
+    assert (rows["deploy_error"] == "").all() and res.metrics["deploy_llm_calls"] == 0
