@@ -6,7 +6,7 @@ A (h, h) state-only net on 4-D inputs has n = h^2 + 7h + 1 weights (h = 17: n = 
 Each cell is the median over repeated updates on random state pairs, wall-clock and thread CPU
 time, measured in one process one after the other (ratios are robust to machine load; absolute
 numbers are not when the machine is shared). Curvatures that need per-state Hessians (full, clip,
-abs, fisher_diff with a dense H) are timed up to ``--max-dense`` weights; a full covariance up to 2000.
+abs) are timed up to ``--max-dense`` weights; a full covariance up to 2000.
 """
 
 from __future__ import annotations
@@ -54,10 +54,11 @@ def main() -> None:
     for h in (int(x) for x in args.sizes.split(",")):
         n = h * h + 7 * h + 1
         for curvature, structure in VARIANTS:
-            dense = curvature in ("full", "clip", "abs", "fisher_diff")
-            if (dense and n > args.max_dense) or (structure == "full" and n > 2000):
+            hessians = curvature in ("full", "clip", "abs")
+            dense = hessians or curvature == "fisher_diff"
+            if (hessians and n > args.max_dense) or (structure == "full" and n > 2000):
                 continue
-            repeats = 10 if dense else 200 if n <= 1000 else 50
+            repeats = 5 if dense and n > 1000 else 10 if dense else 200 if n <= 1000 else 50
             row = time_variant(h, curvature, structure, repeats)
             rows.append(row)
             print(f"n={row['n']:5d} {curvature:>12s}/{structure:<5s} {row['ms_wall']:9.3f} ms wall "
