@@ -350,8 +350,10 @@ class LocalChatModel(BaseChatModel):
     # ------------------------------------------------------------------ scoring
     def _score(self, items: Sequence[tuple[Conversation, Sequence[str]]], prefix: str = "") -> list[list[float]]:
         """Sum of log p(option tokens | prompt + prefix) per option, the option continuing the
-        assistant's reply after ``prefix``. Prompts go through the prefix cache; the options of
-        all items are scored in batches on top of their prompt's cached keys and values."""
+        assistant's reply after ``prefix``. Prompts go through the prefix cache; each item's options
+        are scored as one batch on top of its prompt's cached keys and values. (Batching options
+        of different items would copy every prompt's cache padded to the longest one: measured
+        slower than item by item.)"""
         torch = _require_torch()
         prefix_ids = self.encode_text(prefix) if prefix else []
         entries = self._prefill([self.encode_prompt(m) + prefix_ids for m, _ in items])
@@ -363,9 +365,12 @@ class LocalChatModel(BaseChatModel):
                     raise ValueError(f"option {option!r} encodes to no tokens")
                 rows.append((item, ids))
         scores: list[float] = []
+        chunks: list[list[tuple[int, list[int]]]] = []
+        for item in range(len(items)):
+            mine = [row for row in rows if row[0] == item]
+            chunks += [mine[i : i + self.max_batch] for i in range(0, len(mine), self.max_batch)]
         with torch.no_grad():
-            for start in range(0, len(rows), self.max_batch):
-                chunk = rows[start : start + self.max_batch]
+            for chunk in chunks:
                 width = max(len(ids) for _, ids in chunk)
                 inputs = torch.full((len(chunk), width), self.tokenizer.pad_token_id, dtype=torch.long)
                 new_mask = torch.zeros((len(chunk), width), dtype=torch.long)
