@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import platform
@@ -64,6 +65,7 @@ def main() -> None:
     p.add_argument("--skip-real", action="store_true")
     p.add_argument("--out", default="timi_quality.json")
     args = p.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     print(f"# timi quality  python {platform.python_version()}  cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}")
     base = Config(n_pairs=args.pairs, days=args.days, n_folds=args.folds, bar_minutes=args.bar_minutes,
                   baseline_grid_size=args.grid, max_reflect_iters=args.iters, seed=args.seed)

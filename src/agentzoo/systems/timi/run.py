@@ -134,7 +134,7 @@ def run_unit(cfg: Config, agents: ag.Agents, world: str, cls: str, bars: Bars, f
                "latency_p99_us": latency[1], "deploy_llm_calls": counter.attempts, "deploy_mode": mode,
                "deploy_error": err or "", "reflect_iters": len(timi.history),
                "escalations": sum(h.get("level") in ("function", "strategy") for h in timi.history),
-               "val_sharpe": timi.fb.metrics["sharpe"] if timi.fb else 0.0, "n_trials": plan.n_trials}
+               "val_sharpe": timi.fb.metrics["sharpe"] if timi.fb else 0.0, "n_trials": plan.n_trials // max(1, bars.N)}
         rows.append(row)
         curves.append({**base, "method": "timi", "equity": _curve(deployed)})
         if world == "planted" or world == "real":

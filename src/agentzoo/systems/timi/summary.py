@@ -99,7 +99,7 @@ def summarise(records: pd.DataFrame, config: Any) -> dict[str, Any]:
         metrics.update(no_edge(ne))
         metrics.update({f"noedge_{k}": v for k, v in compare(ne, config.seed).items()})
     metrics["families_chosen"] = timi["family"].value_counts().to_dict() if len(timi) else {}
-    metrics["data_source"] = str(main["source"].iloc[0]) if len(main) else ""
+    metrics["data_source"] = "; ".join(sorted({str(s) for s in main["source"]})) if len(main) else ""
     return metrics
 
 
