@@ -64,6 +64,14 @@ def test_bad_csv_names_file_row_and_column(tmp_path, mutate, pattern):
     assert "bad.csv" in str(info.value)
 
 
+def test_gaps_within_a_day_are_errors_when_asked(tmp_path):
+    path = tmp_path / "gap.csv"
+    _frame(6).drop(index=3).to_csv(path, index=False)  # 14:33 missing
+    assert data.load_csv(path).T == 5  # gaps are allowed unless max_gap is given
+    with pytest.raises(DataError, match=r"row 3 column time: gap of 0 days 00:02:00"):
+        data.load_csv(path, max_gap="1min")
+
+
 def test_corrupt_and_missing_files(tmp_path):
     junk = tmp_path / "junk.parquet"
     junk.write_bytes(b"\x00\x01not parquet")

@@ -210,9 +210,9 @@ def make_assets(
 
 
 def from_frame(frame: pd.DataFrame, asset_id: str, *, cls: str = "user", calendar: str = "xnys",
-               source: str = "frame") -> Bars:
+               source: str = "frame", max_gap: str | None = None) -> Bars:
     """Bars of one instrument from a validated DataFrame (UTC DatetimeIndex, open..volume)."""
-    validate_frame(frame, source)
+    validate_frame(frame, source, max_gap)
     index = pd.DatetimeIndex(frame.index)
     time = (index.tz_convert("UTC") if index.tz is not None else index).tz_localize(None)
     o, h, lo, c, v = (frame[f].to_numpy(np.float64).reshape(-1, 1).copy() for f in FIELDS)
@@ -221,10 +221,11 @@ def from_frame(frame: pd.DataFrame, asset_id: str, *, cls: str = "user", calenda
 
 
 # ---------------------------------------------------------------------- validation
-def validate_frame(frame: pd.DataFrame, source: str) -> None:
-    """Raise :class:`DataError` for missing columns, NaN, bad order, duplicates, bad prices.
+def validate_frame(frame: pd.DataFrame, source: str, max_gap: str | None = None) -> None:
+    """Raise :class:`DataError` for missing columns, NaN, bad order, duplicates, gaps, bad prices.
 
-    Row numbers in messages are 0-based positions in the data (header not counted).
+    ``max_gap`` (e.g. ``"1min"``): a step between consecutive bars of the same UTC day longer than
+    this is a gap (missing bars). Row numbers in messages are 0-based positions in the data.
     """
     missing = [f for f in FIELDS if f not in frame.columns]
     if missing:
@@ -232,7 +233,7 @@ def validate_frame(frame: pd.DataFrame, source: str) -> None:
     index = pd.DatetimeIndex(frame.index)
     if index.hasnans:
         raise DataError(f"{source}: row {int(np.flatnonzero(index.isna())[0])} column time: missing timestamp")
-    stamps = index.asi8
+    stamps = index.as_unit("ns").asi8
     step = np.diff(stamps)
     if (step == 0).any():
         row = int(np.flatnonzero(step == 0)[0]) + 1
@@ -240,6 +241,14 @@ def validate_frame(frame: pd.DataFrame, source: str) -> None:
     if (step < 0).any():
         row = int(np.flatnonzero(step < 0)[0]) + 1
         raise DataError(f"{source}: row {row} column time: timestamps not increasing ({index[row - 1]} then {index[row]})")
+    if max_gap is not None:
+        limit = pd.Timedelta(max_gap).value
+        same_day = (stamps[1:] // 86_400_000_000_000) == (stamps[:-1] // 86_400_000_000_000)
+        bad_gap = same_day & (step > limit)
+        if bad_gap.any():
+            row = int(np.flatnonzero(bad_gap)[0]) + 1
+            raise DataError(f"{source}: row {row} column time: gap of {pd.Timedelta(int(step[row - 1]))} "
+                            f"after {index[row - 1]} (max_gap {max_gap})")
     values = {f: pd.to_numeric(frame[f], errors="coerce").to_numpy(np.float64) for f in FIELDS}
     for f in FIELDS:
         bad = ~np.isfinite(values[f])
@@ -285,17 +294,18 @@ def _read_table(path: Path, columns: Mapping[str, str] | None, tz: str, kind: st
 
 
 def _load(path: str | Path, kind: str, columns: Mapping[str, str] | None, tz: str, calendar: str,
-          asset_id: str | None, cls: str) -> Bars:
+          asset_id: str | None, cls: str, max_gap: str | None) -> Bars:
     path = Path(path)
     if calendar not in CALENDARS:
         raise DataError(f"calendar: {calendar!r} not allowed; allowed: {', '.join(CALENDARS)}")
     frame = _read_table(path, columns, tz, kind)
     if "symbol" not in frame.columns:
-        return from_frame(frame, asset_id or path.stem, cls=cls, calendar=calendar, source=f"file:{path}")
+        return from_frame(frame, asset_id or path.stem, cls=cls, calendar=calendar, source=f"file:{path}",
+                          max_gap=max_gap)
     parts: list[Bars] = []
     for symbol, rows in frame.groupby("symbol", sort=True):
         parts.append(from_frame(rows.drop(columns=["symbol"]), str(symbol), cls=cls, calendar=calendar,
-                                source=f"file:{path}[{symbol}]"))
+                                source=f"file:{path}[{symbol}]", max_gap=max_gap))
     first = parts[0]
     for other in parts[1:]:
         if len(other.time) != len(first.time) or (other.time != first.time).any():
@@ -306,20 +316,23 @@ def _load(path: str | Path, kind: str, columns: Mapping[str, str] | None, tz: st
 
 
 def load_csv(path: str | Path, *, columns: Mapping[str, str] | None = None, tz: str = "UTC",
-             calendar: str = "xnys", asset_id: str | None = None, cls: str = "user") -> Bars:
+             calendar: str = "xnys", asset_id: str | None = None, cls: str = "user",
+             max_gap: str | None = None) -> Bars:
     """OHLCV bars from a CSV file with a time column and open/high/low/close/volume.
 
     ``columns`` maps our names to the file's (``{"close": "Adj Close"}``); ``tz`` is the zone
     of naive timestamps (converted to UTC); a ``symbol`` column gives several instruments,
-    which must share timestamps. Any problem raises :class:`DataError` naming file, row, column.
+    which must share timestamps; ``max_gap`` (e.g. ``"1min"``) turns missing bars within a day into
+    an error. Any problem raises :class:`DataError` naming file, row, column.
     """
-    return _load(path, "csv", columns, tz, calendar, asset_id, cls)
+    return _load(path, "csv", columns, tz, calendar, asset_id, cls, max_gap)
 
 
 def load_parquet(path: str | Path, *, columns: Mapping[str, str] | None = None, tz: str = "UTC",
-                 calendar: str = "xnys", asset_id: str | None = None, cls: str = "user") -> Bars:
+                 calendar: str = "xnys", asset_id: str | None = None, cls: str = "user",
+                 max_gap: str | None = None) -> Bars:
     """Like :func:`load_csv` for a Parquet file."""
-    return _load(path, "parquet", columns, tz, calendar, asset_id, cls)
+    return _load(path, "parquet", columns, tz, calendar, asset_id, cls, max_gap)
 
 
 # ---------------------------------------------------------------------- arch data
