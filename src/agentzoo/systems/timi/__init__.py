@@ -13,8 +13,11 @@ with zero LLM calls. Built on the shared markets core (:mod:`agentzoo.markets`).
 
 from __future__ import annotations
 
+from agentzoo.systems.timi.agents import register_scripted
 from agentzoo.systems.timi.config import Config
 from agentzoo.systems.timi.report import figures
 from agentzoo.systems.timi.run import run
+
+register_scripted()  # makes the model spec ``scripted:timi`` available
 
 __all__ = ["Config", "figures", "run"]
