@@ -1,5 +1,6 @@
 # probe_map, simulated annealing (Python): read every cell once, fit deposit layouts to the
-# readings by annealing with two restarts, then verify candidates by drilling.
+# readings by annealing with two restarts, then verify candidates by drilling, and drill around
+# readings that prove a deposit is still missing.
 # Honours AGENTZOO_TIME_LIMIT, AGENTZOO_ITER_BUDGET (with a guard at 90% of the time limit) and
 # AGENTZOO_SEED.
 import math
@@ -102,6 +103,22 @@ def main() -> None:
             if known[a] < 0:
                 known[a] = ask(f"d {a // n} {a % n}")
                 found += known[a]
+    # a reading r >= 2 means at least r - 1 deposits around the cell (the noise is at most 1):
+    # while fewer are known there, drill its unknown neighbours
+    changed = True
+    while changed and found < d:
+        changed = False
+        for c in range(n * n):
+            if found >= d:
+                break
+            if readings[c] - 1 > sum(known[a] == 1 for a in near[c]):
+                for a in near[c]:
+                    if known[a] < 0 and found < d:
+                        known[a] = ask(f"d {a // n} {a % n}")
+                        found += known[a]
+                        changed = True
+                        if readings[c] - 1 <= sum(known[b] == 1 for b in near[c]):
+                            break
     ans = [c for c in range(n * n) if known[c] == 1]
     print("a", len(ans), " ".join(f"{c // n} {c % n}" for c in ans), flush=True)
 
