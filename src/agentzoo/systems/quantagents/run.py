@@ -182,6 +182,9 @@ def run(config: Config) -> Result:
     metrics.update(news_diagnostics(world, news))
     metrics["methods"] = ",".join([*cfg.variants, *cfg.baselines])
     metrics["test_days"] = world.T - world.test_start
+    headline = [f"{k}{METRIC_SUFFIX[v]}" for v in cfg.variants for k in ("arr", "sharpe", "max_drawdown", "prediction_accuracy")]
+    headline += [f"{k}_{b}" for b in cfg.baselines for k in ("arr", "sharpe", "max_drawdown")]
+    metrics = {**{k: metrics[k] for k in headline}, **metrics}  # the CLI prints the first keys
     records = pd.concat(frames, ignore_index=True)
     artifacts["news.parquet"] = news
     artifacts["events.parquet"] = world.events

@@ -216,6 +216,7 @@ class SentimentAnalyzer:
         self.llm_weight = llm_weight
         self.labels: dict[int, int] = {}
         """Item id (row label in the news table) -> the LLM's label."""
+        self._lexicon: dict[str, float] = {}
 
     @staticmethod
     def lexicon_tau(headline: str) -> float:
@@ -224,7 +225,9 @@ class SentimentAnalyzer:
         return 0.5 * tau if headline.startswith("Rumour:") else tau
 
     def tau(self, item_id: int, headline: str) -> float:
-        lex = self.lexicon_tau(headline)
+        lex = self._lexicon.get(headline)
+        if lex is None:
+            lex = self._lexicon[headline] = self.lexicon_tau(headline)
         if item_id in self.labels:
             return (1 - self.llm_weight) * lex + self.llm_weight * 0.8 * self.labels[item_id]
         return lex
@@ -272,13 +275,16 @@ def fit_kappa(view: MarketView, analyzer: SentimentAnalyzer, horizon: int = 5, w
     if len(items) < 10:
         return 0.0
     index = {tk: j for j, tk in enumerate(view.ids)}
+    known = items["ticker"].isin(index).to_numpy()
+    items = items[known]
+    if len(items) < 10:
+        return 0.0
     close = view.closes(view.t + 1)
-    x, y = [], []
-    for item_id, day, ticker, headline in zip(items.index, items["day"], items["ticker"], items["headline"], strict=True):
-        if ticker in index:
-            x.append(analyzer.tau(int(item_id), str(headline)))
-            y.append(abnormal_forward(close, int(day), horizon)[index[ticker]])
-    xa, ya = np.asarray(x), np.asarray(y)
+    day = items["day"].to_numpy(np.int64)
+    col = np.array([index[tk] for tk in items["ticker"]], dtype=np.int64)
+    r = close[day + horizon] / close[day] - 1  # (items, N), every window closed before t
+    ya = r[np.arange(len(day)), col] - r.mean(axis=1)  # abnormal: minus the equal-weight mean
+    xa = np.array([analyzer.tau(int(i), str(h)) for i, h in zip(items.index, items["headline"], strict=True)])
     xc = xa - xa.mean()
     var = float(xc @ xc)
     return float(xc @ (ya - ya.mean()) / var) if var > 0 else 0.0
