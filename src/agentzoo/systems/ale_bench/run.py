@@ -53,6 +53,9 @@ def _session(config: Config, problem_id: str) -> Session:
 def _start_code(session: Session, config: Config) -> str | None:
     if config.edit_mode == "free" and config.method in ("refine", "repeated_sampling"):
         return None
+    if not hasattr(session.problem, "solution"):
+        raise ValueError(f"{session.problem.id} has no skeleton.cpp (official problems): use "
+                         "--edit-mode free with refine or repeated_sampling and a capable openai: model")
     return session.problem.solution("skeleton.cpp").read_text()
 
 
