@@ -117,9 +117,9 @@ def main() -> None:
     parser.add_argument("--envs", default="CartPole-v1,Pendulum-v1")
     parser.add_argument("--methods", default="rdirl,first_order,gcl,airl")
     parser.add_argument("--seeds", default="0,1,2,3,4")
-    parser.add_argument("--budget", default="CartPole-v1=100000,Pendulum-v1=20000",
+    parser.add_argument("--budget", default="CartPole-v1=100000,Pendulum-v1=10000",
                         help="env=steps pairs; equal for every method")
-    parser.add_argument("--eval-every", default="CartPole-v1=5000,Pendulum-v1=2000")
+    parser.add_argument("--eval-every", default="CartPole-v1=5000,Pendulum-v1=1000")
     parser.add_argument("--eval-episodes", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("runs/rdirl_compare"))
