@@ -5,7 +5,8 @@ peak RSS is that case's alone):
 
 1. peak RSS of one training forward+backward at 16×384 tokens (64 trained tokens per row):
    the completion-only log-prob path (:meth:`Trainer.token_logprobs`) vs a full-vocabulary
-   fp32 ``log_softmax`` over every position (spec target: ≤ 1/3);
+   fp32 ``log_softmax`` over every position (spec target: ≤ 1/3), each without and with
+   activation checkpointing of the trainable layers;
 2. seconds per training step at 16×192 tokens: top-6 layers vs full fine-tune (target ≥ 3×),
    and LoRA r=16 for reference;
 3. generation tokens/s at batch 8 vs batch 1, 64 new tokens (target ≥ 5×).
@@ -24,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+MEMORY_CASES = ("memory-completion", "memory-full", "memory-completion-ckpt", "memory-full-ckpt")
 
 
 def _model() -> Any:
@@ -47,14 +50,16 @@ def _rows(n: int, length: int, trained: int, vocab: int, seed: int = 0) -> list[
     return rows
 
 
-def case_memory(path: str) -> dict[str, float]:
+def case_memory(path: str, checkpointing: bool) -> dict[str, float]:
     """One forward+backward of 16×384 tokens with top-6 layers trainable."""
     import torch
 
     from agentzoo.rl.trainer import Trainer, TrainerConfig
 
     chat = _model()
-    trainer = Trainer(chat.model, TrainerConfig(mode="topk", top_k_layers=6, micro_batch_tokens=16 * 384))
+    trainer = Trainer(chat.model, TrainerConfig(mode="topk", top_k_layers=6, micro_batch_tokens=16 * 384,
+                                                activation_checkpointing=checkpointing))
+    chat.model.train()
     rows = _rows(16, 384, 64, len(chat.tokenizer))
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
@@ -107,7 +112,7 @@ def case_speed(repeats: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--case", choices=["memory-completion", "memory-full", "speed"], help=argparse.SUPPRESS)
+    parser.add_argument("--case", choices=[*MEMORY_CASES, "speed"], help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("runs/bench/rl_bench.json"))
@@ -116,11 +121,14 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     if args.case:
-        result = case_memory(args.case.split("-")[1]) if args.case.startswith("memory") else case_speed(args.repeats)
+        if args.case.startswith("memory"):
+            result = case_memory(args.case.split("-")[1], args.case.endswith("-ckpt"))
+        else:
+            result = case_speed(args.repeats)
         print(json.dumps(result))
         return
     results: dict[str, Any] = {"threads": args.threads, "load_before": os.getloadavg()[0], "cpus": os.cpu_count()}
-    for case in ("memory-completion", "memory-full", "speed"):
+    for case in (*MEMORY_CASES, "speed"):
         proc = subprocess.run([sys.executable, __file__, "--case", case, "--repeats", str(args.repeats),
                                "--threads", str(args.threads)], capture_output=True, text=True, check=False)
         if proc.returncode != 0:
@@ -128,10 +136,11 @@ def main() -> None:
             continue
         results[case] = json.loads(proc.stdout.strip().splitlines()[-1])
         print(case, results[case], flush=True)
-    completion, full = results.get("memory-completion", {}), results.get("memory-full", {})
-    if "extra_rss_mb" in completion and "extra_rss_mb" in full:
-        results["peak_rss_ratio"] = completion["peak_rss_mb"] / full["peak_rss_mb"]
-        results["extra_rss_ratio"] = completion["extra_rss_mb"] / full["extra_rss_mb"]
+    for suffix in ("", "-ckpt"):
+        completion, full = results.get(f"memory-completion{suffix}", {}), results.get(f"memory-full{suffix}", {})
+        if "extra_rss_mb" in completion and "extra_rss_mb" in full:
+            results[f"peak_rss_ratio{suffix}"] = completion["peak_rss_mb"] / full["peak_rss_mb"]
+            results[f"extra_rss_ratio{suffix}"] = completion["extra_rss_mb"] / full["extra_rss_mb"]
     results["load_after"] = os.getloadavg()[0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))

@@ -178,3 +178,15 @@ def test_prefix_cache_gives_the_same_logprobs_and_gradients() -> None:
     for a, b in zip(with_cache, other.params, strict=True):
         assert torch.allclose(a, b, atol=1e-6)
     assert Trainer(tiny_model(16, seed=0), TrainerConfig(mode="full")).prefix_cache(rows) is None
+
+
+def test_chunked_head_and_activation_checkpointing_give_the_same_gradient() -> None:
+    rows = _rows(seed=31, n=6)
+    grads = []
+    for changes in ({}, {"head_chunk": 3, "activation_checkpointing": True}):
+        trainer = Trainer(tiny_model(16, seed=30), TrainerConfig(mode="full", **changes))  # type: ignore[arg-type]
+        trainer.ppo_step(rows, apply=False)
+        grads.append([p.grad.clone() for p in trainer.params if p.grad is not None])
+    assert len(grads[0]) == len(grads[1])
+    for a, b in zip(*grads, strict=True):
+        assert torch.allclose(a, b, atol=1e-6)

@@ -156,10 +156,13 @@ class Config(SystemConfig):
 
     @classmethod
     def quick(cls) -> Self:
-        """A few minutes on 2 cores: tiny world, 32 gold trajectories, top-2 layers, 2 steps of 2×2."""
+        """A few minutes on 2 idle cores: tiny world, search only, 32 gold trajectories, top-2 layers,
+        2 GRPO steps of 2 questions × G=2, 8 held-out one-hop questions. Shows that the pipeline
+        runs, not that it learns."""
         return cls(
-            top_k_layers=2, steps=2, prompts_per_step=2, group_size=2, max_turns=3, s2_max_new_tokens=40,
-            s1_max_new_tokens=32, warm_start_examples=32, warm_start_epochs=2, warm_start_types=("1hop",),
+            top_k_layers=2, steps=2, prompts_per_step=2, group_size=2, max_turns=2, s2_max_new_tokens=32,
+            s1_max_new_tokens=24, tools=("search",), warm_start_examples=32, warm_start_epochs=2,
+            warm_start_types=("1hop",),
             eval_questions=8, eval_types=("1hop",), curriculum=("1hop",), eval_every=0, curve_questions=0,
             world_people=12, world_companies=6, world_cities=6, world_papers=6,
             arms=("oracle", "warm_start", "mars", "single_agent_grpo", "frozen_sys1"),

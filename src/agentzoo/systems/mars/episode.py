@@ -186,10 +186,13 @@ def run_episodes(
             outputs = tools.search(parsed.body) if parsed.kind == "search" else tools.scholar(parsed.body)
             raw = prompts.raw_observation(render_outputs(outputs))
             e.search_turns += 1
-            if not settings.use_sys1 or not outputs:
+            if not settings.use_sys1:
                 e.pending = raw
                 continue
             e.raw_observation_tokens += sys2.count_tokens(raw)  # what the raw outputs would cost
+            if not outputs:
+                e.pending = prompts.summary_observation([render_outputs([])])
+                continue
             bins, n_items = make_bins(outputs, settings.bin_capacity, settings.packing, sys1.count_tokens)
             e.bins.append(len(bins))
             e.items.append(n_items)
