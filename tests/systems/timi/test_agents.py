@@ -26,6 +26,24 @@ def test_forced_choice_ranking_and_batching():
     assert model.calls == 2 and agents.calls["A_ma"] == 2 and len(agents.messages) == 2
 
 
+def test_contextual_calibration_removes_the_prior():
+    """The model always favours 'grid' (its prior); given evidence it shifts towards 'trend'."""
+
+    def score(messages, opts):
+        evidence = "trend" in messages[-1]["content"]
+        return [{"grid": -1.0, "trend": -3.0 + (1.5 if evidence else 0.0)}[o] for o in opts]
+
+    model = ScriptedChatModel(spec="scripted:biased", score=score)
+    raw = ag.Agents({"semantic": model, "code": model, "math": model})
+    cal = ag.Agents({"semantic": model, "code": model, "math": model}, calibrate=True)
+    q = ag.Question("A_ma", "evidence says trend", ("grid", "trend"))
+    assert raw.ask([q])[0].index == 0
+    (a,) = cal.ask([q])
+    assert a.index == 1 and a.scores == (0.0, 1.5)
+    cal.ask([q])
+    assert cal.calls["prior"] == 1  # the prior is scored once per menu
+
+
 class TextOnly(ScriptedChatModel):
     def _score(self, items, prefix=""):  # a server without log-probs
         raise UnsupportedError("no scoring")

@@ -87,6 +87,20 @@ class Agents:
     forbidden: bool = False
     """Set during deployment: any model call is an error (counted in ``deploy_attempts``)."""
     deploy_attempts: int = 0
+    calibrate: bool = False
+    """Contextual calibration of forced choices (Zhao et al. 2021): subtract each option's log-prob
+    under a content-free prompt, so a small model's prior for short or frequent words (not the
+    evidence) does not decide; the prior is scored once per menu."""
+    priors: dict[tuple[str, tuple[str, ...]], list[float]] = field(default_factory=dict)
+
+    def _calibrated(self, role: str, qs: list[Question], scores: list[list[float]]) -> list[list[float]]:
+        menus = sorted({q.options for q in qs if (role, q.options) not in self.priors})
+        if menus:
+            neutral = [system(SYSTEM), user("No information is available. Answer with one option.")]
+            for menu, prior in zip(menus, self.models[role].choice_logprobs_batch([(neutral, m) for m in menus])):
+                self.priors[(role, menu)] = list(prior)
+                self.calls["prior"] += 1
+        return [[s - p for s, p in zip(sc, self.priors[(role, q.options)])] for q, sc in zip(qs, scores)]
 
     def model_of(self, agent: str) -> ChatModel:
         return self.models[ROLES[agent]]
@@ -106,6 +120,8 @@ class Agents:
                                                                                  questions[i].payload))] for i in idx]
             try:
                 scores = model.choice_logprobs_batch([(c, questions[i].options) for c, i in zip(convs, idx)])
+                if self.calibrate:
+                    scores = self._calibrated(role, [questions[i] for i in idx], scores)
                 for i, s in zip(idx, scores):
                     answers[i] = _pick(questions[i], s)
             except UnsupportedError:

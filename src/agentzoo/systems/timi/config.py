@@ -96,6 +96,9 @@ class Config(SystemConfig):
     ablations: tuple[str, ...] = ABLATIONS
     """``no_sa`` (one global Theta for all pairs), ``no_reflection`` (no loop), ``text_reflection``
     (the LLM edits parameters freely, no LP)."""
+    calibrate_choices: bool = True
+    """Contextual calibration of forced choices: subtract each option's log-prob under a content-free
+    prompt (reconstructed for small models; without it the 135M model picks 'breakout' almost always)."""
     ask_entry_rule: bool = True
     """A_be also picks the entry rule by forced choice (else the family's first rule; a function-layer
     edit can still switch it)."""

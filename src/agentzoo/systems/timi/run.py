@@ -74,7 +74,7 @@ def load_agents(cfg: Config) -> ag.Agents:
         if spec not in cache:
             cache[spec] = load_model(spec, seed=cfg.seed)
         models[role] = cache[spec]
-    return ag.Agents(models)
+    return ag.Agents(models, calibrate=cfg.calibrate_choices)
 
 
 def _perf_row(res: BacktestResult) -> dict[str, float]:
