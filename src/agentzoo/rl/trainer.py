@@ -20,7 +20,6 @@ atomically; resuming continues bit-exactly.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import io
 import logging
@@ -31,6 +30,7 @@ from typing import Any, Literal
 
 import torch
 
+from agentzoo.rl.logprobs import aligned, prefix_cache, token_logprobs
 from agentzoo.rl.loss import (
     AGGREGATIONS,
     Agg,
@@ -161,83 +161,13 @@ class Trainer:
     def token_logprobs(
         self, rows: Sequence[TrainRow], model: Any = None, prefix: Mapping[int, torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Log-probs of the masked-in tokens of ``rows``: ``[B, K]`` values and ``[B, K]`` mask,
-        row b's trained tokens left-aligned (K = most trained tokens in a row).
+        """Log-probs of the trained tokens of ``rows`` (see :func:`agentzoo.rl.logprobs.token_logprobs`)."""
+        return token_logprobs(
+            model or self.model, rows, pad_id=self.pad_id, temperature=self.config.temperature,
+            head_chunk=self.config.head_chunk, prefix=prefix,
+            first_layer=self.first_trainable_layer if prefix is not None else None,
+        )
 
-        ``prefix`` (from :meth:`prefix_cache`, ``topk`` mode) holds each row's hidden states at
-        the input of the first trainable layer; only the top layers are then run.
-        """
-        model = model or self.model
-        width = max(len(r.ids) for r in rows)
-        b = len(rows)
-        ids = torch.full((b, width), self.pad_id, dtype=torch.long)
-        attention = torch.zeros((b, width), dtype=torch.long)
-        row_index: list[int] = []
-        col_index: list[int] = []
-        targets: list[int] = []
-        slot: list[int] = []
-        for i, row in enumerate(rows):
-            offset = width - len(row.ids)
-            ids[i, offset:] = torch.tensor(row.ids, dtype=torch.long)
-            attention[i, offset:] = 1
-            k = 0
-            for t, trained in enumerate(row.mask):
-                if trained:
-                    row_index.append(i)
-                    col_index.append(offset + t - 1)  # the hidden state that predicts token t
-                    targets.append(row.ids[t])
-                    slot.append(k)
-                    k += 1
-        device = next(model.parameters()).device
-        positions = (attention.cumsum(-1) - 1).clamp(min=0).to(device)
-        decoder = model.get_decoder()
-        if prefix is None:
-            hidden = decoder(
-                input_ids=ids.to(device), attention_mask=attention.to(device), position_ids=positions, use_cache=False,
-            ).last_hidden_state
-        else:
-            states = torch.zeros((b, width, decoder.config.hidden_size), dtype=torch.float32, device=device)
-            for i, row in enumerate(rows):
-                states[i, width - len(row.ids):] = prefix[id(row)].to(device)
-            with self._top_layers_only(decoder):
-                hidden = decoder(
-                    inputs_embeds=states, attention_mask=attention.to(device), position_ids=positions, use_cache=False,
-                ).last_hidden_state
-        picked = hidden[torch.tensor(row_index, device=device), torch.tensor(col_index, device=device)]
-        flat = self._head_logprobs(model, picked, torch.tensor(targets, device=device))
-        widest = max((r.n_action for r in rows), default=0)
-        out = torch.zeros((b, max(widest, 1)), dtype=flat.dtype, device=device)
-        mask = torch.zeros((b, max(widest, 1)), dtype=torch.bool, device=device)
-        rows_t = torch.tensor(row_index, device=device)
-        slots_t = torch.tensor(slot, device=device)
-        out = out.index_put((rows_t, slots_t), flat)
-        mask[rows_t, slots_t] = True
-        return out, mask
-
-    def _head_logprobs(self, model: Any, hidden: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """``logit[y] − logsumexp(logits)`` at the given hidden states, one chunk at a time."""
-        head = model.get_output_embeddings()
-        temperature = self.config.temperature
-
-        def chunk_logprobs(h: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-            logits = head(h).float() / temperature
-            return logits.gather(-1, y[:, None])[:, 0] - torch.logsumexp(logits, dim=-1)
-
-        size = max(1, self.config.head_chunk)
-        if hidden.shape[0] <= size:
-            return chunk_logprobs(hidden, target)
-        from torch.utils.checkpoint import checkpoint
-
-        parts = []
-        for start in range(0, hidden.shape[0], size):
-            h, y = hidden[start : start + size], target[start : start + size]
-            if torch.is_grad_enabled() and h.requires_grad:
-                parts.append(checkpoint(chunk_logprobs, h, y, use_reentrant=False))
-            else:
-                parts.append(chunk_logprobs(h, y))
-        return torch.cat(parts)
-
-    # ------------------------------------------------------------------ frozen-prefix cache
     @property
     def first_trainable_layer(self) -> int | None:
         """Index of the lowest trainable decoder layer in ``topk`` mode (None otherwise)."""
@@ -246,69 +176,16 @@ class Trainer:
         n = len(self.model.get_decoder().layers)
         return n - min(self.config.top_k_layers, n)
 
-    class _Stop(Exception):
-        pass
-
     def prefix_cache(self, rows: Sequence[TrainRow]) -> dict[int, torch.Tensor] | None:
-        """Hidden states of each row at the input of the first trainable layer (``topk`` mode):
-        the frozen layers below give the same output every epoch, so SFT over several epochs
-        runs them once. Keyed by ``id(row)``; None when the mode has no frozen prefix."""
+        """Hidden states of each row at the input of the first trainable layer (``topk`` mode), so
+        that SFT over several epochs runs the frozen layers once; None without a frozen prefix."""
         first = self.first_trainable_layer
         if first is None or first == 0:
             return None
-        decoder = self.model.get_decoder()
-        captured: list[torch.Tensor] = []
+        return prefix_cache(self.model, self.micro_batches(rows), first, self.pad_id)
 
-        def grab(_module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-            captured.append((args[0] if args else kwargs["hidden_states"]).detach())
-            raise Trainer._Stop
+    aligned = staticmethod(aligned)
 
-        out: dict[int, torch.Tensor] = {}
-        handle = decoder.layers[first].register_forward_pre_hook(grab, with_kwargs=True)
-        try:
-            with torch.no_grad():
-                for batch in self.micro_batches(rows):
-                    width = max(len(r.ids) for r in batch)
-                    ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-                    attention = torch.zeros((len(batch), width), dtype=torch.long)
-                    for i, row in enumerate(batch):
-                        ids[i, width - len(row.ids):] = torch.tensor(row.ids, dtype=torch.long)
-                        attention[i, width - len(row.ids):] = 1
-                    positions = (attention.cumsum(-1) - 1).clamp(min=0)
-                    device = next(self.model.parameters()).device
-                    captured.clear()
-                    with contextlib.suppress(Trainer._Stop):
-                        decoder(input_ids=ids.to(device), attention_mask=attention.to(device),
-                                position_ids=positions.to(device), use_cache=False)
-                    for i, row in enumerate(batch):
-                        out[id(row)] = captured[0][i, width - len(row.ids):].cpu()
-        finally:
-            handle.remove()
-        return out
-
-    def _top_layers_only(self, decoder: Any) -> Any:
-        trainer = self
-
-        class _Swap:
-            def __enter__(self) -> None:
-                self.layers = decoder.layers
-                decoder.layers = torch.nn.ModuleList(list(self.layers)[trainer.first_trainable_layer:])
-
-            def __exit__(self, *exc: object) -> None:
-                decoder.layers = self.layers
-
-        return _Swap()
-
-    @staticmethod
-    def aligned(rows: Sequence[TrainRow], values: Callable[[TrainRow], Sequence[float]], width: int) -> torch.Tensor:
-        """Per-row values at the trained positions, left-aligned like :meth:`token_logprobs`."""
-        out = torch.zeros((len(rows), width), dtype=torch.float32)
-        for i, row in enumerate(rows):
-            picked = [v for v, m in zip(values(row), row.mask, strict=True) if m]
-            out[i, : len(picked)] = torch.tensor(picked, dtype=torch.float32)
-        return out
-
-    # ------------------------------------------------------------------ batching
     def micro_batches(self, rows: Sequence[TrainRow]) -> list[list[TrainRow]]:
         """Rows grouped (longest first) so that rows × longest length ≤ ``micro_batch_tokens``."""
         order = sorted(rows, key=lambda r: -len(r.ids))
