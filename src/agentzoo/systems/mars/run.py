@@ -91,10 +91,12 @@ def run(config: Config) -> Result:
     _curves(metrics, histories)
     timings["total_seconds"] = time.perf_counter() - started
     metrics.update({k: v for k, v in timings.items()})
+    table = arms_table(metrics, config.arms)
+    log.info("arms on %d held-out test questions:\n%s", len(test), table)
     artifacts: dict[str, Any] = {
         "curves.json": histories,
         "trajectories.txt": "\n\n".join(transcripts[:20]) + "\n",
-        "arms.md": arms_table(metrics, config.arms),
+        "arms.md": table,
     }
     if config.checkpoint_dir:
         artifacts["checkpoints.json"] = {a: str(Path(config.checkpoint_dir) / f"{a}.pt") for a in histories}
