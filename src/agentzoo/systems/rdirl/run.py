@@ -180,7 +180,11 @@ def run_pursuit(config: Config) -> list[MethodRun]:
                       rng(config.seed, "cost-net", "pursuit"))
         config.check_size(net.n)
         method = _cost_method(name, config, net, config.pursuit_steps, pursuit=True)
-        outcome = online(method, settings, rng(config.seed, "pursuit"), world)  # same stream for every method
+        def on_epoch(step: int, values: dict[str, float], name: str = name) -> None:
+            log.info("pursuit %s step %d: rho %.3f, normalised cost %.3f", name, step, values["rho"],
+                     values["normalised_cost"])
+
+        outcome = online(method, settings, rng(config.seed, "pursuit"), world, on_epoch)  # same stream for all
         result = MethodRun("pursuit", name, steps=outcome.steps, normalised=outcome.normalised_cost,
                            rho=outcome.rho, stats={**method.stats(), "wall_seconds": outcome.wall_seconds},
                            diverged_at_step=outcome.diverged_at_step, arrays=method.arrays())
