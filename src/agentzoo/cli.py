@@ -45,6 +45,8 @@ def _setup_logging(verbose: bool) -> None:
     handler.setLevel(level)
     root = logging.getLogger("agentzoo")
     root.setLevel(level)
+    for old in [h for h in root.handlers if isinstance(h, RichHandler)]:  # main() called again in-process
+        root.removeHandler(old)
     root.addHandler(handler)
     root.propagate = False
 

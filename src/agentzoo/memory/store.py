@@ -143,6 +143,7 @@ class VectorStore:
             raise StoreError(f"{self.path} holds {stored_dim}-d vectors, but {wanted}-d were asked for")
         self.dim: int | None = int(stored_dim) if stored_dim is not None else wanted
         self._cache: tuple[int, list[Record], np.ndarray] | None = None
+        self._columns: dict[str, np.ndarray] = {}
         self._own_writes = 0
 
     # ------------------------------------------------------------------ plumbing
@@ -244,6 +245,7 @@ class VectorStore:
             dim = self.dim or 0
             matrix = np.stack([r.embedding for r in records]) if records else np.zeros((0, dim), np.float32)
             self._cache = (version, records, matrix)
+            self._columns = {c: np.array([getattr(r, c) for r in records], dtype=object) for c in COLUMNS}
         return self._cache[1], self._cache[2]
 
     @staticmethod
@@ -254,11 +256,13 @@ class VectorStore:
     def _mask(self, records: list[Record], where: Mapping[str, Any] | None) -> np.ndarray:
         mask = np.ones(len(records), dtype=bool)
         for key, wanted in (where or {}).items():
-            for i, record in enumerate(records):
-                if not mask[i]:
-                    continue
-                value = getattr(record, key) if key in COLUMNS else record.payload.get(key)
-                mask[i] = _matches(value, wanted)
+            if key in COLUMNS:  # vectorised over the cached column
+                column = self._columns[key]
+                allowed = list(wanted) if isinstance(wanted, list | tuple | set | frozenset) else [wanted]
+                mask &= np.isin(column, np.array(allowed, dtype=object))
+                continue
+            for i in np.flatnonzero(mask):
+                mask[i] = _matches(records[i].payload.get(key), wanted)
         return mask
 
     def records(self, where: Mapping[str, Any] | None = None) -> list[Record]:
@@ -309,7 +313,7 @@ class VectorStore:
         index = np.flatnonzero(mask)
         if index.size == 0:
             return []
-        scores = matrix[index] @ vector  # cosine: every row is L2-normalised
+        scores = (matrix @ vector)[index]  # cosine: every row is L2-normalised (no row copies)
         order = np.lexsort((index, -scores))[:k]  # best score first, then insertion order
         return [(records[index[j]], float(scores[j])) for j in order]
 

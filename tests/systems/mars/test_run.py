@@ -47,7 +47,7 @@ def test_run_writes_the_issue_metrics(tiny_model_dir: Path, tmp_path: Path) -> N
 
 def test_scripted_gold_and_random() -> None:
     cfg = Config.quick().replace(model="scripted:gold", arms=("zero_shot", "closed_book"), eval_questions=3,
-                                 eval_types=("1hop", "2hop"))
+                                 eval_types=("1hop", "2hop"), max_turns=4)  # a two-hop plan takes 3 turns
     gold = run(cfg)
     assert gold.metrics["em_zero_shot"] == 1.0 and gold.metrics["em_closed_book"] == 0.0
     rand = run(cfg.replace(model="scripted:random", arms=("zero_shot",)))

@@ -1,25 +1,30 @@
 """The refinement agent (``refine``) and the one-shot baseline (``repeated_sampling``).
 
 ``refine`` is reconstructed from the paper's description of ALE-Agent (its code is not
-released): best-first search over programs. The start node is ``skeleton.cpp`` (typed mode) or a
-one-shot program (free mode). Each step pops the best frontier node, asks the model for
-``children_per_node`` children, judges each on ``eval_seeds`` public cases, scores it by the mean
-per-case ratio to the start program (s/s0 to maximise, s0/s to minimise, 0 for a rejected case),
-and keeps the best ``beam_width`` nodes. Exact duplicates are never judged; near-duplicates
-(token Jaccard > 0.95 with a judged program) stay in the frontier only if they score better.
-The prompt carries the test-run feedback of the parent: per-case scores, verdicts, time and
-memory against the limits, the stderr tail and compiler errors.
+released): iterative refinement with feedback from public evaluation, organised as best-first
+search over programs. The start node is ``skeleton.cpp`` (typed mode) or a one-shot program (free
+mode). Every judged program is scored by its mean per-case ratio to the start program (s/s0 to
+maximise, s0/s to minimise, 0 for a rejected case). Each iteration expands the best program of the
+beam (the ``beam_width`` best programs that are not beaten by a near-duplicate judged earlier):
+the model proposes ``children_per_node`` children (:mod:`.proposer`), each is judged on
+``eval_seeds`` public cases, and an improving child becomes the next parent (hill climbing with
+accepted improvements). A program is expanded at most ``MAX_EXPANSIONS`` times; then the next one
+of the beam is. Exact duplicates are never judged. The prompt carries the parent's test-run
+feedback (per-case scores and ratios, verdicts, time and memory against the limits, the stderr
+tail, compiler errors) and the history of attempts (which edits took which program from which
+ratio to which), so the model can choose what to change next from what the public evaluation
+has shown.
 
-``repeated_sampling`` draws k programs with no feedback (typed mode: three model-chosen edits
-of the skeleton; free mode: one-shot programs) and keeps the best.
+``repeated_sampling`` is the one-shot baseline with the same judge budget: k programs drawn with no
+feedback and no iteration (typed mode: k composite edits of the skeleton, drawn from the model's
+choices exactly as ``refine`` draws the children of its first expansion; free mode: one-shot
+programs); the best on the evaluation cases wins.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,17 +32,18 @@ from typing import Any
 
 import numpy as np
 
-from agentzoo.llm import ChatModel, UnsupportedError
+from agentzoo.llm import ChatModel
 from agentzoo.llm import scripted as scripted_models
-from agentzoo.llm.parsing import parse_choice
-from agentzoo.systems.ale_bench import knobs
 from agentzoo.systems.ale_bench.judge import Result, Verdict
-from agentzoo.systems.ale_bench.prompts import (
-    Feedback,
-    extract_program,
-    free_messages,
-    typed_messages,
-)
+from agentzoo.systems.ale_bench.prompts import Feedback
+from agentzoo.systems.ale_bench.proposer import Proposer, code_hash, jaccard, normalise
+
+__all__ = ["Evaluator", "Node", "SearchLog", "code_hash", "jaccard", "normalise", "refine", "repeated_sampling"]
+
+MAX_EXPANSIONS = 2
+"""How often one program is expanded before the search moves on to the next one of the beam."""
+NEAR_DUPLICATE = 0.95
+"""Token Jaccard similarity above which two programs are near-duplicates (spec)."""
 
 log = logging.getLogger(__name__)
 
@@ -80,21 +86,6 @@ class SearchLog:
         return max(judged, key=lambda n: (n.fitness, -n.id))
 
 
-def normalise(code: str) -> str:
-    """Code without comments and whitespace runs (for duplicate detection)."""
-    code = re.sub(r"//[^\n]*|/\*.*?\*/|#[^\n]*$", "", code, flags=re.DOTALL | re.MULTILINE)
-    return " ".join(code.split())
-
-
-def code_hash(code: str) -> str:
-    return hashlib.sha256(normalise(code).encode()).hexdigest()
-
-
-def jaccard(a: str, b: str) -> float:
-    ta, tb = set(re.findall(r"\w+|[^\w\s]", a)), set(re.findall(r"\w+|[^\w\s]", b))
-    return len(ta & tb) / max(1, len(ta | tb))
-
-
 class Evaluator:
     """Judges programs on the first ``n`` evaluation seeds and scores them against the start program."""
 
@@ -129,66 +120,9 @@ class Evaluator:
             time_limit=self.session.problem.time_limit_s, max_memory_mib=max((c.memory_usage for c in result.case_results), default=0) / (1 << 20),
             memory_limit_mib=float(self.session.problem.memory_limit_mib), ratio=fitness,
             stderr_tail="\n".join((result.case_results[0].error_str or "").splitlines()[-20:]) if result.case_results else "",
-            compile_error=result.compile_message,
+            compile_error=result.compile_message, ratios=tuple(ratios),
         )
         return result, fitness, feedback
-
-
-def _pick(logprobs: Sequence[float], k: int, temperature: float, rng: np.random.Generator) -> list[int]:
-    """k distinct indices: the top k (temperature 0) or a Gumbel-top-k sample of softmax(lp / T)."""
-    lp = np.asarray(logprobs, dtype=float)
-    if temperature <= 0:
-        return list(np.argsort(-lp, kind="stable")[:k])
-    keys = lp / temperature + rng.gumbel(size=len(lp))
-    return list(np.argsort(-keys, kind="stable")[:k])
-
-
-class Proposer:
-    """Asks the model for children of a node (typed edits or free-form programs)."""
-
-    def __init__(self, model: ChatModel, problem: Any, config: Any, rng: np.random.Generator, slog: SearchLog) -> None:
-        self.model, self.problem, self.config, self.rng, self.slog = model, problem, config, rng, slog
-
-    def _count(self, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
-        self.slog.llm_calls += 1
-        self.slog.prompt_tokens += prompt_tokens
-        self.slog.completion_tokens += completion_tokens
-
-    def typed(self, code: str, feedback: Feedback | None, k: int, seen: set[str]) -> list[tuple[str, str]]:
-        edits = [e for e in knobs.candidate_edits(code) if code_hash(knobs.apply(code, e)) not in seen]
-        if not edits:
-            return []
-        messages = typed_messages(self.problem.title, self.problem.statement, self.problem.maximize,
-                                  [kn.describe() for kn in knobs.knobs(code)], feedback,
-                                  [e.label for e in edits], self.config.domain_hints)
-        labels = [e.label for e in edits]
-        try:
-            logprobs = self.model.choice_logprobs(messages, labels)
-        except UnsupportedError:  # a server without log-probs: ask for the edit in words
-            reply = self.model.chat(messages, max_tokens=32, temperature=0.0)
-            choice = parse_choice(reply.text, labels)
-            if not choice.ok:
-                self.slog.parse_failures += 1
-            logprobs = [0.0 if choice.ok and i == choice.value else -5.0 for i in range(len(labels))]
-        self._count(sum(len(m["content"]) for m in messages) // 4)
-        return [(knobs.apply(code, edits[i]), edits[i].label) for i in _pick(logprobs, k, self.config.temperature, self.rng)]
-
-    def free(self, code: str | None, feedback: Feedback | None, k: int) -> list[tuple[str, str]]:
-        messages = free_messages(self.problem.title, self.problem.statement, self.config.language, code,
-                                 feedback, self.config.domain_hints, self.problem.maximize)
-        seed = int(self.rng.integers(2**31))
-        replies = self.model.chat_batch([messages] * k, max_tokens=self.config.max_tokens,
-                                        temperature=self.config.temperature, seed=seed)
-        out = []
-        for i, reply in enumerate(replies):
-            self._count(reply.prompt_tokens, reply.completion_tokens)
-            parsed = extract_program(reply.text, code)
-            if parsed.ok:
-                out.append((parsed.code, f"{'one-shot' if code is None else parsed.kind} #{i}"))
-            else:
-                self.slog.parse_failures += 1
-                log.info("unparseable reply (%s): %.80r", parsed.error, reply.text)
-        return out
 
 
 def _judge_node(evaluator: Evaluator, node: Node, started: float, n: int | None = None) -> Node:
@@ -198,6 +132,28 @@ def _judge_node(evaluator: Evaluator, node: Node, started: float, n: int | None 
     node.verdicts = result.verdict_counts
     node.elapsed = time.perf_counter() - started
     return node
+
+
+def attempt_line(node: Node, parent: Node | None) -> str:
+    """One line of the attempts history: the edit, the parent's and the child's ratio, bad verdicts."""
+    before = f"{parent.fitness:.3f}" if parent is not None else "-"
+    bad = {k: v for k, v in node.verdicts.items() if k != Verdict.ACCEPTED.value}
+    verdicts = f" ({', '.join(f'{k} x{v}' for k, v in sorted(bad.items()))})" if bad else ""
+    trend = "" if parent is None else " better" if node.fitness > parent.fitness else " worse" if node.fitness < parent.fitness else " same"
+    return f"{node.label}: {before} -> {node.fitness:.3f}{trend}{verdicts}"
+
+
+def beam(nodes: Sequence[Node], beam_width: int) -> list[Node]:
+    """The ``beam_width`` best programs that no earlier near-duplicate beats or ties (the start always)."""
+    kept = []
+    for i, node in enumerate(nodes):
+        if math.isnan(node.fitness) or node.eliminated:
+            continue
+        twin = max((n.fitness for n in nodes[:i] if not math.isnan(n.fitness)
+                    and jaccard(n.code, node.code) > NEAR_DUPLICATE), default=-math.inf)
+        if i == 0 or node.fitness > twin:
+            kept.append(node)
+    return sorted(kept, key=lambda n: (-n.fitness, n.id))[:beam_width]
 
 
 def refine(session: Any, model: ChatModel, config: Any, rng: np.random.Generator, start_code: str | None,
@@ -218,20 +174,21 @@ def refine(session: Any, model: ChatModel, config: Any, rng: np.random.Generator
     slog.nodes.append(root)
     if on_node:
         on_node(root)
-    frontier = [root]
+    history: list[str] = []
+    expansions: dict[int, int] = {}
     stalls = 0
     while len(slog.nodes) < config.budget_programs:
         if deadline is not None and time.perf_counter() > deadline:
             log.info("session time is up after %d programs", len(slog.nodes))
             break
-        if not frontier:
-            frontier = [slog.best]  # nothing improving is left: expand the best again (new edits)
-        frontier.sort(key=lambda n: (-n.fitness, n.id))
-        parent = frontier.pop(0)
+        frontier = beam(slog.nodes, config.beam_width)
+        parent = next((n for n in frontier if expansions.get(n.id, 0) < MAX_EXPANSIONS), frontier[0])
+        expansions[parent.id] = expansions.get(parent.id, 0) + 1
+        k = min(config.children_per_node, config.budget_programs - len(slog.nodes))
         if config.edit_mode == "typed":
-            children = proposer.typed(parent.code, parent.feedback, config.children_per_node, seen)
+            children = proposer.typed(parent.code, parent.feedback, k, seen, history)
         else:
-            children = proposer.free(parent.code, parent.feedback, config.children_per_node)
+            children = proposer.free(parent.code, parent.feedback, k, history)
         fresh = []
         for code, label in children:
             h = code_hash(code)
@@ -244,23 +201,18 @@ def refine(session: Any, model: ChatModel, config: Any, rng: np.random.Generator
         if stalls > 5:
             log.info("no new programs could be proposed; stopping after %d", len(slog.nodes))
             break
-        for code, label in fresh:
-            if len(slog.nodes) >= config.budget_programs:
-                break
+        for code, label in fresh[: config.budget_programs - len(slog.nodes)]:
             child = _judge_node(evaluator, Node(len(slog.nodes), parent.id, code, label, parent.depth + 1), started)
             slog.nodes.append(child)
+            history.append(attempt_line(child, parent))
             if on_node:
                 on_node(child)
-            twin = max((n for n in slog.nodes[:-1] if jaccard(n.code, code) > 0.95), key=lambda n: n.fitness, default=None)
-            if twin is None or child.fitness > twin.fitness:
-                frontier.append(child)
-        frontier = sorted(frontier, key=lambda n: (-n.fitness, n.id))[: config.beam_width]
     return slog
 
 
 def repeated_sampling(session: Any, model: ChatModel, config: Any, rng: np.random.Generator,
                       start_code: str | None, deadline: float | None = None,
-                      on_node: Callable[[Node], None] | None = None, edits_per_sample: int = 3) -> SearchLog:
+                      on_node: Callable[[Node], None] | None = None) -> SearchLog:
     """k programs without feedback; the start program (if any) is judged first as the reference."""
     slog = SearchLog()
     proposer = Proposer(model, session.problem, config, rng, slog)
@@ -278,15 +230,10 @@ def repeated_sampling(session: Any, model: ChatModel, config: Any, rng: np.rando
         attempts += 1
         if deadline is not None and time.perf_counter() > deadline:
             break
-        if config.edit_mode == "typed" and start_code is not None:
-            code, labels = start_code, []
-            for _ in range(edits_per_sample):
-                picked = proposer.typed(code, None, 1, set())
-                if not picked:
-                    break
-                code = picked[0][0]
-                labels.append(picked[0][1])
-            candidates = [(code, " + ".join(labels))]
+        if config.edit_mode == "typed" and start_code is not None:  # every sample from the skeleton, no feedback
+            candidates = proposer.typed(start_code, None, config.budget_programs - len(slog.nodes), seen)
+            if not candidates:
+                break
         else:
             candidates = proposer.free(None, None, 1)
         for code, label in candidates:
@@ -312,6 +259,8 @@ def _ale_edit_score(messages: Any, options: Sequence[str]) -> list[float]:
     def rank(option: str) -> int:
         return next((i for i, p in enumerate(_PREFERENCE) if p in option), len(_PREFERENCE))
 
+    if not any("Current knobs" in m["content"] for m in messages):
+        return [0.0] * len(options)  # the calibration prompt (no program): no preference
     return [-float(rank(o)) - 0.001 * i for i, o in enumerate(options)]
 
 

@@ -40,7 +40,13 @@ class Config(SystemConfig):
     beam_width: int = 4
     """Frontier size of the best-first search (ALE-Agent: 30)."""
     children_per_node: int = 2
-    """Children generated per expanded node."""
+    """Children generated per expanded node (one iteration of the refinement loop)."""
+    edits_per_child: int = 3
+    """Typed mode: knob edits (on distinct knobs) the model chooses for one child; the children of
+    an expansion get edits_per_child, edits_per_child - 1, ... (at least 1). 1: single-knob edits."""
+    calibrate: bool = True
+    """Typed mode: subtract each option's log-prob under a content-free prompt (PMI calibration,
+    Holtzman et al. 2021), so the choice reflects the problem and the feedback, not the wording."""
     eval_seeds: int = 10
     """Public seeds a candidate is judged on during the search (the final check uses all)."""
     domain_hints: bool = True
@@ -80,6 +86,7 @@ class Config(SystemConfig):
         require(self.budget_programs >= 1, "budget_programs", f"must be >= 1, got {self.budget_programs}")
         require(self.beam_width >= 1, "beam_width", f"must be >= 1, got {self.beam_width}")
         require(self.children_per_node >= 1, "children_per_node", f"must be >= 1, got {self.children_per_node}")
+        require(self.edits_per_child >= 1, "edits_per_child", f"must be >= 1, got {self.edits_per_child}")
         require(self.eval_seeds >= 1, "eval_seeds", f"must be >= 1, got {self.eval_seeds}")
         require(0 < self.time_limit_scale <= 10, "time_limit_scale", f"must be in (0, 10], got {self.time_limit_scale}")
         require(self.num_workers >= 1, "num_workers", f"must be >= 1, got {self.num_workers}")

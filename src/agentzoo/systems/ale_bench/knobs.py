@@ -5,8 +5,8 @@ A knob line looks like::
     const double T0 = 5000.0;  // @param T0=5000 [1,100000] log
     const bool USE_2OPT = false;  // @switch USE_2OPT
 
-An :class:`Edit` changes one knob ("T0 x2", "T0 x0.5", "TIME_FRAC +0.1", "USE_2OPT on"); applying
-it rewrites the literal in the code and in the marker, so edits compose. The refinement agent
+An :class:`Edit` changes one knob ("T0 x2", "T0 x0.1", "TIME_FRAC +0.1", "USE_2OPT on"); applying
+it rewrites the literal in the code and in the marker, so edits compose (:func:`apply_all`). The refinement agent
 asks the model to choose among edits (typed mode); the non-LLM baseline samples knob settings.
 """
 
@@ -71,24 +71,41 @@ def knobs(code: str) -> list[Knob]:
     return found
 
 
+LOG_FACTORS = (("x0.1", 0.1), ("x0.5", 0.5), ("x2", 2.0), ("x10", 10.0))
+"""Moves of a ``log`` knob: small (x0.5, x2) and large (x0.1, x10) steps on its log scale."""
+LINEAR_STEPS = (1, -1, 3, -3)
+"""Moves of a linear knob, in tenths of its range (an integer knob: in steps of max(1, range/10))."""
+
+
 def candidate_edits(code: str) -> list[Edit]:
-    """Every single-knob edit: ×2 and ×0.5 for log params, ±10 % of the range for linear ones
-    (±1 for small integer ranges), a toggle for switches; edits that change nothing are left out."""
+    """Every single-knob edit of the menu: x0.1, x0.5, x2 and x10 for log params, +-10 % and +-30 %
+    of the range for linear ones (integer knobs: +-1 and +-3 steps of max(1, range/10)), a toggle for
+    switches. Values are clamped to the range; edits that change nothing (or repeat another edit's
+    value) are left out."""
     out: list[Edit] = []
     for k in knobs(code):
         if k.kind == "switch":
             out.append(Edit(k.name, 1.0 - k.value, f"{k.name} {'off' if k.value else 'on'}"))
             continue
         if k.log:
-            moves = [(k.value * 2, "x2"), (k.value / 2, "x0.5")]
+            moves = [(k.value * factor, how) for how, factor in LOG_FACTORS]
         else:
             step = max(1.0, round((k.hi - k.lo) / 10)) if k.integer else (k.hi - k.lo) / 10
-            moves = [(k.value + step, f"+{_fmt(step, k.integer)}"), (k.value - step, f"-{_fmt(step, k.integer)}")]
+            moves = [(k.value + n * step, f"{'+' if n > 0 else '-'}{_fmt(abs(n) * step, k.integer)}") for n in LINEAR_STEPS]
+        values: set[float] = set()
         for value, how in moves:
             value = min(k.hi, max(k.lo, round(value) if k.integer else value))
-            if not math.isclose(value, k.value):
+            if not math.isclose(value, k.value) and not any(math.isclose(value, v) for v in values):
+                values.add(value)
                 out.append(Edit(k.name, value, f"{k.name} {how}"))
     return out
+
+
+def apply_all(code: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
+    """``code`` with every edit applied in turn (a composite edit)."""
+    for edit in edits:
+        code = apply(code, edit)
+    return code
 
 
 def apply(code: str, edit: Edit) -> str:

@@ -32,6 +32,7 @@ from agentzoo.systems.legomem.prompts import (
     agent_messages,
     orchestrator_messages,
     plan_block,
+    plan_progress,
     unit_block,
 )
 from agentzoo.systems.legomem.retrieval import Guidance, MemoryBank, n_tokens
@@ -40,6 +41,7 @@ from agentzoo.systems.legomem.trace import (
     Delegation,
     Step,
     Trajectory,
+    action_text,
     agent_facts,
     result_line,
     subtask_facts,
@@ -82,11 +84,12 @@ class Team:
         if rewrite and guidance.plans and self.bank is not None:
             self._rewrite(subtask, base, guidance, trajectory)
         for _ in range(self.config.max_orchestrator_steps):
-            agent = self._next_agent(subtask, base, guidance, trajectory)
+            agent, description = self._next_agent(subtask, base, guidance, trajectory)
             if agent == FINISH:
                 trajectory.finished = True
                 break
-            description = self._description(subtask, base, guidance, trajectory, agent)
+            if description is None:
+                description = self._description(subtask, base, guidance, trajectory, agent)
             trajectory.delegations.append(self._run_agent(subtask, office, base, guidance, trajectory, agent,
                                                           description))
         return trajectory
@@ -104,15 +107,36 @@ class Team:
         return self._memory(plan_block(guidance.plans, done, base, self.config.memory_max_tokens,
                                        guidance.match_tokens.get("orchestrator") if guidance.match_tokens else None))
 
-    def _next_agent(self, subtask: Subtask, base: Facts, guidance: Guidance, trajectory: Trajectory) -> str:
+    def _pending_steps(self, guidance: Guidance, trajectory: Trajectory, base: Facts) -> list[tuple[str, str]]:
+        """Plan steps not yet delegated (``next``/``todo``), re-bound, as (agent, description)."""
+        done = [d.agent for d in trajectory.delegations]
+        pending = []
+        for memory in guidance.plans:
+            for mark, step in zip(plan_progress(memory["plan"], done), memory["plan"], strict=True):
+                bound = rebind(step["template"], base)
+                if mark != "done" and bound and step["agent"] in AGENTS:
+                    pending.append((step["agent"], bound))
+        return list(dict.fromkeys(pending))[: self.config.max_candidates]
+
+    def _next_agent(self, subtask: Subtask, base: Facts, guidance: Guidance,
+                    trajectory: Trajectory) -> tuple[str, str | None]:
+        """The next agent (or finish), with its description when a remembered plan step was chosen.
+
+        Remembered plan steps compete with the bare agent names (length-normalised: they are long
+        strings); without them the agent names and ``finish`` are compared by summed log-probability.
+        """
         memory = self._plans_text(guidance, trajectory, base)
         if not self.freeform:
-            options = [*AGENTS, FINISH] if trajectory.delegations else list(AGENTS)  # act before finishing
+            labels = [*AGENTS, FINISH] if trajectory.delegations else list(AGENTS)  # act before finishing
+            pending = self._pending_steps(guidance, trajectory, base)
+            options = [f"{a}: {d}" for a, d in pending] + labels
             messages = orchestrator_messages(subtask, memory, trajectory.delegations,
-                                             f"Which agent acts next? Answer with one of: {', '.join(options)}.",
+                                             f"Which agent acts next? Answer with one of: {', '.join(labels)}.",
                                              self.config.obs_max_tokens)
-            index, _ = choose(self.orchestrator, messages, options, self.stats)
-            return options[index]
+            index, _ = choose(self.orchestrator, messages, options, self.stats, normalise=bool(pending))
+            if index < len(pending):
+                return pending[index]
+            return options[index], None
         for _ in range(2):
             messages = orchestrator_messages(subtask, memory, trajectory.delegations, FREEFORM_ORCHESTRATOR,
                                              self.config.obs_max_tokens, (*AGENTS, "llm"))
@@ -121,16 +145,13 @@ class Team:
             parsed = parse_json(reply.text)
             agent = str(parsed.value.get("agent", "")).strip().lower() if parsed.ok else ""
             if agent in (*AGENTS, "llm", FINISH):
-                if agent != FINISH:
-                    trajectory.notes.append(str(parsed.value.get("subtask", "")).strip() or subtask.task)
-                return agent
+                described = str(parsed.value.get("subtask", "")).strip() or subtask.task
+                return agent, (None if agent == FINISH else described)
             self.counters.parse_failures += 1
-        return FINISH
+        return FINISH, None
 
     def _description(self, subtask: Subtask, base: Facts, guidance: Guidance, trajectory: Trajectory,
                      agent: str) -> str:
-        if self.freeform:
-            return trajectory.notes.pop() if trajectory.notes else subtask.task
         options = []
         for memory in guidance.plans:
             for step in memory["plan"]:
@@ -226,43 +247,55 @@ class Team:
     def _act_constrained(self, subtask: Subtask, agent: str, description: str, results: list[str], memory: str,
                          delegation: Delegation, units: list[dict[str, Any]], facts: Facts,
                          files: Sequence[str]) -> tuple[Step | None, bool]:
+        """Next action: a re-bound remembered action, or an action type then its arguments, or done.
+
+        With remembered actions the options are long strings next to short labels, so scores are
+        length-normalised; without them the action types and ``done`` are compared by summed
+        log-probability.
+        """
         remembered, dropped = memory_actions(units, facts, [s.action for s in delegation.steps],
                                              max(1, self.config.max_candidates // 2))
         self.counters.unresolved_memory_actions += dropped
         types = [action for (app, action), spec in ACTIONS.items() if app == agent and spec.supported]
-        options = [_show(a) for a in remembered] + types + ["done"]
+        options = [action_text(a) for a in remembered] + types + ["done"]
         messages = agent_messages(subtask, agent, description, results, memory, delegation.steps,
-                                  f"Choose your next action: {', '.join(types)}, or done if your subtask is complete.",
-                                  self.config.obs_max_tokens)
-        index, scores = choose(self.agent_model, messages, options, self.stats)
+                                  "Is your subtask complete? If yes answer done, else choose an action: "
+                                  f"{', '.join(types)}.", self.config.obs_max_tokens)
+        index, scores = choose(self.agent_model, messages, options, self.stats, normalise=bool(remembered))
         ranked = sorted(zip(options, scores, strict=True), key=lambda x: -x[1])[:5]
         if options[index] == "done":
             return None, True
         if index < len(remembered):
             self.counters.memory_actions_chosen += 1
             return Step(remembered[index], "", source="memory", candidates=ranked), False
-        action = self._fill(subtask, agent, options[index], description, results, memory, delegation, remembered,
-                            facts, files)
-        return Step(action, "", source="slots", candidates=ranked), False
+        action, from_memory = self._fill(subtask, agent, options[index], description, results, memory, delegation,
+                                         remembered, facts, files)
+        if from_memory:
+            self.counters.memory_actions_chosen += 1
+        return Step(action, "", source="memory" if from_memory else "slots", candidates=ranked), False
 
     def _fill(self, subtask: Subtask, agent: str, action_type: str, description: str, results: list[str],
               memory: str, delegation: Delegation, remembered: list[dict[str, Any]], facts: Facts,
-              files: Sequence[str]) -> dict[str, Any]:
+              files: Sequence[str]) -> tuple[dict[str, Any], bool]:
+        """Each argument in order among fillers, the re-bound remembered values of this action type first.
+
+        Returns the action and whether it equals a remembered action (memory was followed).
+        """
         spec = ACTIONS[(agent, action_type)]
         action: dict[str, Any] = {"app": agent, "action": action_type}
         for arg in spec.args:
-            preferred = [str(a[arg]) for a in remembered if a["action"] == action_type and arg in a]
+            preferred = [str(a[arg]) for a in remembered if a["action"] == action_type and arg in a
+                         and all(str(a.get(k)) == str(v) for k, v in action.items())]
             pool = slot_candidates(arg, facts, agent, files, self.config.max_candidates)
             options = list(dict.fromkeys(preferred + pool))[: self.config.max_candidates]
             if not options:
                 continue  # the app will say what is missing
-            shown = ", ".join(f"{k}={v!r}" for k, v in action.items() if k not in {"app", "action"})
             messages = agent_messages(subtask, agent, description, results, memory, delegation.steps,
-                                      f"You chose {action_type}({shown}). Choose the value of {arg}.",
+                                      f"You are writing the action {action_type}. Choose the value of {arg}.",
                                       self.config.obs_max_tokens)
             index, _ = choose(self.agent_model, messages, options, self.stats)
             action[arg] = options[index]
-        return action
+        return action, action in remembered
 
     def _act_freeform(self, subtask: Subtask, agent: str, description: str, results: list[str], memory: str,
                       delegation: Delegation, failures: int) -> tuple[Step | None, bool]:
@@ -282,12 +315,6 @@ class Team:
         action = {k: v for k, v in value.items() if k != "app"}
         return Step({"app": value.get("app", agent) if value.get("app") in AGENTS else agent, **action}, "",
                     source="freeform"), False
-
-
-def _show(action: dict[str, Any]) -> str:
-    from agentzoo.systems.legomem.trace import action_text
-
-    return action_text(action)
 
 
 def replay(subtask: Subtask, office: Office, bank: MemoryBank, guidance_task: str, obs_chars: int,

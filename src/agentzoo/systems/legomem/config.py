@@ -58,7 +58,7 @@ class Config(SystemConfig):
     """Actions per delegation before the agent must return."""
     max_candidates: int = 16
     """Candidates per constrained choice (pre-ranked by a cheap prior)."""
-    obs_max_tokens: int = 200
+    obs_max_tokens: int = 120
     """Observation tokens kept in a prompt (approximate: words and symbols)."""
     memory_max_tokens: int = 300
     """Memory tokens kept in a prompt."""

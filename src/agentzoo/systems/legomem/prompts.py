@@ -110,16 +110,16 @@ def history_lines(delegations: Sequence[Delegation], max_tokens: int) -> str:
 def step_lines(steps: Sequence[Step], max_tokens: int) -> str:
     if not steps:
         return "none yet"
-    return "\n".join(f"{i}. {action_text(s.action)} -> {_cut(s.observation, max_tokens)}"
+    last = len(steps)  # the latest observation in full budget, earlier ones shortened
+    return "\n".join(f"{i}. {action_text(s.action)} -> {_cut(s.observation, max_tokens if i == last else max_tokens // 4)}"
                      for i, s in enumerate(steps, 1))
 
 
 def orchestrator_messages(subtask: Subtask, memory: str, delegations: Sequence[Delegation], question: str,
                           obs_tokens: int, agents: Sequence[str] = AGENTS) -> list[Message]:
-    body = [f"Task: {subtask.task}"]
-    if memory:
+    body = [f"Task: {subtask.task}", f"Delegations so far:\n{history_lines(delegations, obs_tokens)}"]
+    if memory:  # last, next to the question: the small model copies from nearby text best
         body.append(f"Memory:\n{memory}")
-    body.append(f"Delegations so far:\n{history_lines(delegations, obs_tokens)}")
     body.append(question)
     return [system(f"You are the orchestrator of an office team with the agents {', '.join(agents)}. "
                    f"You split the task into subtasks and delegate each to one agent. {header(subtask)}"),
@@ -131,9 +131,9 @@ def agent_messages(subtask: Subtask, agent: str, description: str, results: Sequ
     body = [f"Task: {subtask.task}", f"Your subtask: {description}"]
     if results:
         body.append("Results of earlier agents:\n" + "\n".join(_cut(r, obs_tokens) for r in results))
+    body.append(f"Your actions so far:\n{step_lines(steps, obs_tokens)}")
     if memory:
         body.append(f"Memory:\n{memory}")
-    body.append(f"Your actions so far:\n{step_lines(steps, obs_tokens)}")
     body.append(question)
     intro = f"You are the {agent} agent of an office team. {header(subtask)}"
     if freeform:

@@ -185,6 +185,8 @@ class Runner:
             "memory_tokens_per_prompt": delta["memory_tokens"] / max(1, delta["prompts"]),
             "llm_calls": calls, "seconds": seconds, "memory_ids": ",".join(trajectory.memory_ids),
         }
+        log.info("%s %s: %s in %.1f s, %d model calls, %d steps", condition, subtask.uid,
+                 "passed" if row["passed"] else "failed", seconds, calls, row["steps"])
         trace = json.dumps({"condition": condition, "verdicts": json.loads(row["verdicts"]),
                             "trajectory": json.loads(trajectory.to_json())}, ensure_ascii=False)
         return row, trace

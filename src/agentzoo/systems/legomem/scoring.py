@@ -1,8 +1,9 @@
 """Forced choices: score candidate strings as the assistant's reply and pick the best.
 
-Scores are the summed log-probabilities of ``ChatModel.choice_logprobs`` divided by the
-option's length in bytes (lm-evaluation-harness's ``acc_norm``), so long candidates (whole
-remembered actions) compete fairly with one-word ones.
+Scores are the summed log-probabilities of ``ChatModel.choice_logprobs``; among free values of
+varying length (argument fillers, descriptions) they are divided by the option's length in
+bytes (lm-evaluation-harness's ``acc_norm``), among short labels (agents, action types,
+``done``) the sum decides.
 
 For the local transformers backend the prompt is run once and its key/value cache is
 shared by all options (a prefix cache), which is what makes a 135M model usable here:
@@ -13,6 +14,7 @@ with the same keys as the core, so cached runs replay exactly.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,7 @@ class ChoiceStats:
     """Counters of one run's forced choices."""
 
     calls: int = 0
+    seconds: float = 0.0
     options: int = 0
     prompt_chars: int = 0
     cache_hits: int = 0
@@ -89,7 +92,9 @@ def option_logprobs(model: ChatModel, messages: Conversation, options: Sequence[
             stats.cache_hits += 1
             return [float(x) for x in hit]
     inner.calls = getattr(inner, "calls", 0) + 1
+    start = time.perf_counter()
     scores = _local_prefix_scores(inner, messages, options)
+    stats.seconds += time.perf_counter() - start
     stats.prefix_cached += 1
     if store is not None:
         store.put(key, scores)
@@ -97,11 +102,16 @@ def option_logprobs(model: ChatModel, messages: Conversation, options: Sequence[
 
 
 def choose(model: ChatModel, messages: Conversation, options: Sequence[str],
-           stats: ChoiceStats | None = None) -> tuple[int, list[float]]:
-    """Index of the best option by length-normalised log-probability, and all the scores."""
+           stats: ChoiceStats | None = None, normalise: bool = True) -> tuple[int, list[float]]:
+    """Index of the best option and all the scores (ties go to the earlier option).
+
+    ``normalise``: divide by the option's length in bytes (for free values of varying length:
+    argument fillers, descriptions); without it the summed log-probability decides (for short
+    labels: agent names, action types, ``done``/``finish``).
+    """
     if len(options) == 1:
         return 0, [0.0]
     raw = option_logprobs(model, messages, options, stats)
-    normalised = [s / max(1, len(o.encode("utf-8"))) for s, o in zip(raw, options, strict=True)]
-    best = max(range(len(options)), key=lambda i: (normalised[i], -i))
-    return best, normalised
+    scores = [s / max(1, len(o.encode("utf-8"))) for s, o in zip(raw, options, strict=True)] if normalise else raw
+    best = max(range(len(options)), key=lambda i: (scores[i], -i))
+    return best, scores

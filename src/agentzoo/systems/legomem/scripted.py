@@ -30,13 +30,17 @@ def follow(messages: Conversation, options: Sequence[str]) -> list[float]:
         if not wanted and "Delegations so far:\nnone yet" not in messages[-1]["content"]:
             wanted = "finish"
         return [0.0 if o == wanted else LOW for o in options] if wanted in options else [0.0] + [LOW] * (len(options) - 1)
+    content = messages[-1]["content"]
+    if "Is your subtask complete?" in question:
+        if nexts:
+            wanted = nexts[0].split("(", 1)[0].strip()
+            return [0.0 if o == wanted else LOW for o in options]
+        acted = re.search(r"\n1\. ", content.split("Your actions so far:")[-1]) is not None
+        done = "Memory:" in content or acted
+        return [0.0 if (o == "done") == done else LOW for o in options]
     for i, option in enumerate(options):
         if any(option in line for line in nexts):
             return [0.0 if j == i else LOW for j in range(len(options))]
-    if "Choose your next action" in question and "Memory:" in messages[-1]["content"]:
-        return [0.0 if o == "done" else LOW for o in options]
-    if "Choose your next action" in question and re.search(r"\n1\. ", messages[-1]["content"].split("Your actions so far:")[-1]):
-        return [0.0 if o == "done" else LOW for o in options]
     return [0.0] + [LOW] * (len(options) - 1)
 
 

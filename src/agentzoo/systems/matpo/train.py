@@ -113,7 +113,8 @@ def evaluate(setup: Setup, arm: ArmSettings, questions: list[Question], noise: f
 # ---------------------------------------------------------------------- warm start
 def warm_start_key(config: Config, single: bool) -> str:
     fields = ("model", "seed", "world_people", "world_companies", "world_cities", "world_papers", "result_tokens",
-              "search_top_k", "warm_start_examples", "warm_start_epochs", "warm_start_lr", "question_types",
+              "search_top_k", "warm_start_examples", "warm_start_epochs", "warm_start_lr", "warm_start_batch_rows",
+              "question_types",
               "train_mode", "top_k_layers", "lora_r", "planner_context_cap", "worker_context_cap",
               "planner_max_turns", "worker_max_turns", "single_agent_max_turns", "worker_return_max_tokens",
               "tool_noise", "noise_kinds", "micro_batch_tokens", "temperature")
@@ -151,7 +152,8 @@ def warm_start(setup: Setup, single: bool, cache: bool = True) -> tuple[dict[str
         return saved["state"], saved["stats"]
     rows, stats = gold_rows(setup, single)
     trainer.reset_optimizer(config.warm_start_lr)
-    losses = sft(trainer, rows, epochs=config.warm_start_epochs, batch_rows=16, rng=rng(config.seed, "sft", single),
+    losses = sft(trainer, rows, epochs=config.warm_start_epochs, batch_rows=config.warm_start_batch_rows,
+                 rng=rng(config.seed, "sft", single),
                  description="warm start (single agent)" if single else "warm start (planner+worker)")
     setup.weights_changed()
     stats |= {"warm_nll_first": losses[0] if losses else float("nan"),
