@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from agentzoo.systems.rdirl.cost import HEADS, CostNet
-from agentzoo.systems.rdirl.recursive import RDIRL, Curvature, RecursiveNewton
+from agentzoo.systems.rdirl.recursive import RDIRL, Curvature, RecursiveNewton, clip_eigenvalues
 
 
 def _net(hidden: tuple[int, ...] = (16, 16), head: str = "sigmoid", d: int = 4, seed: int = 0) -> CostNet:
@@ -145,6 +145,30 @@ def test_safe_curvature_keeps_P_symmetric_pd_over_10k_updates(curvature, structu
     np.testing.assert_array_equal(P, P.T)
     assert np.linalg.eigvalsh(P)[0] > 0
     assert method.stats()["n_indefinite_steps"] == 0
+
+
+@pytest.mark.parametrize("mode", ["clip", "abs", "guarded"])
+def test_dense_safe_curvatures_keep_P_symmetric_pd_over_10k_updates(mode):
+    """clip / abs (eigenvalue-clipped H) and the guarded indefinite H, on the dense code path
+    RDIRL's ``full``/``clip``/``abs``/``fisher_diff`` curvatures take, with random strongly
+    indefinite H_t (eigenvalues up to +-30 against a prior information of ~100)."""
+    rng = np.random.default_rng(8)
+    n = 19
+    filt = RecursiveNewton(rng.normal(size=n), 1e-2, 1e-4, guard=True)
+    for _ in range(10_000):
+        B = rng.normal(size=(n, n))
+        H = 3.0 * (B + B.T)
+        assert np.linalg.eigvalsh(H)[0] < 0
+        filt.update(1e-3 * rng.normal(size=n), Curvature(H=H if mode == "guarded" else clip_eigenvalues(H, mode)))
+    P = filt.P
+    assert np.isfinite(P).all() and np.isfinite(filt.theta).all()
+    np.testing.assert_array_equal(P, P.T)
+    assert np.linalg.eigvalsh(P)[0] > 0
+    assert filt.n_non_pd == 0
+    if mode == "guarded":
+        assert filt.n_indefinite_steps > 0  # the guard did fire, and P stayed PD
+    else:
+        assert filt.n_indefinite_steps == 0
 
 
 def test_one_update_raises_the_cost_of_sampler_states_relative_to_expert_states():

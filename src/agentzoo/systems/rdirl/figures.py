@@ -1,5 +1,9 @@
 """Report figures: learning curves (normalised return vs environment steps, mean and 95% CI
-over seeds, every method) and recovered-vs-true reward scatter plots."""
+over seeds, every method) and recovered-vs-true reward scatter plots.
+
+Figures are built as plain :class:`matplotlib.figure.Figure` objects, outside pyplot's registry,
+so callers that never close them (tests, benchmarks) do not accumulate open figures.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from agentzoo.systems.rdirl.metrics import mean_ci95, pearson
 
 def learning_curves(records: pd.DataFrame) -> list[tuple[str, Any]]:
     """One figure per task: mean normalised return +/- 95% CI over seeds against env steps."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     figures = []
     evals = records[records["kind"] == "eval"]
     for env, frame in evals.groupby("env"):
-        fig, ax = plt.subplots(figsize=(6, 3.6))
+        fig = Figure(figsize=(6, 3.6))
+        ax = fig.subplots()
         for method, part in frame.groupby("method"):
             stats = part.groupby("env_step")["normalised_return"].apply(lambda v: mean_ci95(list(v)))
             steps = np.asarray(stats.index, dtype=float)
@@ -38,12 +43,13 @@ def learning_curves(records: pd.DataFrame) -> list[tuple[str, Any]]:
 
 def cost_scatter(scatter: pd.DataFrame) -> list[tuple[str, Any]]:
     """Recovered reward against the true reward on the coverage set, per task and method."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     figures = []
     for env, frame in scatter.groupby("env"):
         methods = list(frame["method"].unique())
-        fig, axes = plt.subplots(1, len(methods), figsize=(3.4 * len(methods), 3.2), squeeze=False)
+        fig = Figure(figsize=(3.4 * len(methods), 3.2))
+        axes = fig.subplots(1, len(methods), squeeze=False)
         for ax, method in zip(axes[0], methods):
             part = frame[frame["method"] == method]
             ax.scatter(part["true_reward"], part["learned_reward"], s=4, alpha=0.5)
