@@ -6,7 +6,8 @@
 1. Speed (side by side, one process): a 6-round SA episode in choice mode on 16 items
    (a) batched with the prefix KV cache, (b) batched, recomputing every prompt (cache off),
    (c) with the cache but one item at a time.
-2. Protocol: ``agentzoo run atp --preset cpu`` (64 items x 6 rounds x 4 arms, and the MA grid
+2. Protocol: ``agentzoo run atp --preset cpu --sa-arms atp,control`` (64 items x 6 rounds x the two
+   arms of the issue, ``--sa-arms`` adds the ablations; and the MA grid
    k in {2,4,6,8} x 7 games x 8 agents x 3 rounds plus no_peers), with the positive control.
    With ``--model openai:MODEL@URL --preset paper --data DIR`` the same script runs the paper's
    setting against a server.
@@ -56,11 +57,11 @@ def speed(model_spec: str, items: int = 16, rounds: int = 6) -> dict[str, float]
     }
 
 
-def protocol(preset: str, model: str, data: str, out: Path) -> dict[str, object]:
+def protocol(preset: str, model: str, data: str, out: Path, sa_arms: tuple[str, ...]) -> dict[str, object]:
     from agentzoo.runs import execute
     from agentzoo.systems import atp
 
-    config = atp.Config.preset(preset).replace(model=model, data=data)
+    config = atp.Config.preset(preset).replace(model=model, data=data, sa_arms=sa_arms)
     start = time.perf_counter()
     result = execute("atp", config, out)
     keys = [k for k in result.metrics if not k.endswith("_ci_low_by_round") and not k.endswith("_ci_high_by_round")]
@@ -75,6 +76,8 @@ def main() -> None:
     parser.add_argument("--model", default="local")
     parser.add_argument("--data", default="embedded")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/atp"))
+    parser.add_argument("--sa-arms", default="atp,control",
+                        help="SA arms (the issue's protocol: atp,control; add no_feedback,no_history for the ablations)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-protocol", action="store_true")
     args = parser.parse_args()
@@ -83,7 +86,7 @@ def main() -> None:
         report["speed"] = speed(args.model)
         print(json.dumps(report["speed"], indent=2), flush=True)
     if not args.skip_protocol:
-        report["protocol"] = protocol(args.preset, args.model, args.data, args.out)
+        report["protocol"] = protocol(args.preset, args.model, args.data, args.out, tuple(args.sa_arms.split(",")))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmark.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
