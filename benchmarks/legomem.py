@@ -4,6 +4,10 @@
         --out runs/bench/legomem_officebench
     .venv/bin/python benchmarks/legomem.py --suite generated --seeds 0,1,2 --out runs/bench/legomem_generated
 
+Smaller runs: ``--max-test``, ``--conditions``, ``--retrievals``, ``--families``, ``--n-per-family``,
+``--max-orchestrator-steps`` and ``--max-agent-steps`` override the preset (``docs/legomem.md`` gives the
+exact commands behind its numbers).
+
 ``officebench`` is ``../shared/data/officebench/tasks`` (memory from the predicate-guided expert on
 the train directories; the test directories are held out); ``generated`` is the ``cpu`` preset.
 Each seed is one ``agentzoo`` run directory under ``--out``; ``summary.md``/``summary.json``
@@ -34,6 +38,11 @@ def build_config(args: argparse.Namespace, seed: int) -> Any:
         changes["conditions"] = tuple(args.conditions.split(","))
     if args.retrievals is not None:
         changes["retrievals"] = tuple(r for r in args.retrievals.split(",") if r)
+    for name in ("max_orchestrator_steps", "max_agent_steps", "n_per_family"):
+        if getattr(args, name):
+            changes[name] = getattr(args, name)
+    if args.families:
+        changes["families"] = tuple(args.families.split(","))
     if args.suite == "generated":
         return Config.cpu().replace(**changes)
     suite = REPO.parent / "shared" / "data" / "officebench" / "tasks" if args.suite == "officebench" else Path(args.suite)
@@ -80,6 +89,10 @@ def main() -> None:
     parser.add_argument("--model", default="local")
     parser.add_argument("--conditions", default="", help="comma-separated (default: all)")
     parser.add_argument("--retrievals", default=None, help="comma-separated (default: all)")
+    parser.add_argument("--families", default="", help="generated families (default: the cpu preset's 12)")
+    parser.add_argument("--n-per-family", type=int, default=0, help="generated tasks per family (0: preset)")
+    parser.add_argument("--max-orchestrator-steps", type=int, default=0, help="delegation limit (0: config default)")
+    parser.add_argument("--max-agent-steps", type=int, default=0, help="actions per delegation (0: config default)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (1 is fastest on a busy machine)")
     parser.add_argument("--out", type=Path, default=REPO / "runs" / "bench" / "legomem")
     args = parser.parse_args()

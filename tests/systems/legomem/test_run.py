@@ -112,3 +112,18 @@ def test_officebench_subset_run_reports_the_required_metrics(shared_data: Path) 
         assert key in metrics, key
     assert metrics["tasks_skipped"] == 242 - 158 and metrics["skipped_invalid"] == 5
     assert metrics["tasks_evaluated"] == 6 and metrics["train_success_rate"] > 0.9
+
+
+def test_memory_of_tasks_without_a_family_is_labelled_by_app_set(tmp_path: Path) -> None:
+    """OfficeBench folders carry no family: memory units and P@1 use the expert program's app set."""
+    from agentzoo.envs.office.generate import generate_suite
+
+    generate_suite(tmp_path, ("calendar_add",), 4, seed=0)
+    for meta in tmp_path.glob("*/meta.json"):
+        meta.unlink()  # now shaped like an OfficeBench task folder
+    config = legomem.Config(suite=str(tmp_path), model="scripted:legomem-follow", embedder="hash",
+                            conditions=("none",), retrievals=())
+    result = legomem.run(config)
+    units = [json.loads(line) for line in str(result.artifacts["memory.jsonl"]).splitlines()]
+    assert units and {u["payload"]["family"] for u in units} == {"apps:calendar"}
+    assert result.metrics["retrieval_precision_at_1"] == 1.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 from agentzoo.config import SystemConfig, require
 
@@ -15,6 +15,8 @@ RETRIEVALS = ("vanilla", "dynamic", "rewrite")
 @dataclass(frozen=True)
 class Config(SystemConfig):
     """LEGOMem (Han et al., arXiv 2510.04851) on an OfficeBench-compatible office."""
+
+    EXTRA_PRESETS: ClassVar[tuple[str, ...]] = ("cpu",)
 
     model: str = "local"
     """Model spec of both roles: local | local:PATH | openai:MODEL@URL | scripted:NAME."""

@@ -230,6 +230,8 @@ def run(config: Config) -> Result:
         successes = runner.record_train(train, bank)
         curation: dict[str, int] = {"curation_fallbacks": 0}
         memories = curate_all(successes, config.curate, runner.orchestrator, curation)
+        for memory in memories:  # OfficeBench tasks have no generator family: label memory by app set too
+            memory.family = memory.family or families[memory.source_uid]
         stored = bank.add(memories)
         test_uids = {s.uid for s in test}
         leaked = {str(r.payload.get("source_uid")) for r in stored} & test_uids
