@@ -270,7 +270,7 @@ def run(config: Config) -> Result:
             "memory_subtask_units": sum(len(m.subtasks) for m in memories),
             "train_success_rate": runner.extra["train_succeeded"] / max(1, runner.extra["train_attempted"]),
             "curation_fallbacks": curation["curation_fallbacks"], "interface": runner.interface,
-            "llm_choice_calls": runner.stats.calls, "llm_choice_cache_hits": runner.stats.cache_hits,
+            "llm_choice_calls": runner.stats.calls, "llm_choice_seconds": runner.stats.seconds,
             "parse_failures": runner.counters.parse_failures, "invalid_actions": runner.counters.invalid_actions,
             "evaluator_errors": int(records["evaluator_errors"].sum()) if not records.empty else 0,
             "unresolved_memory_actions": runner.counters.unresolved_memory_actions,
