@@ -92,7 +92,7 @@ def store(units: int, queries: int = 200) -> dict[str, float]:
             db.query(q, k=3)
             plain.append(time.perf_counter() - start)
             start = time.perf_counter()
-            db.query(q, k=3, where={"namespace": "bench", "kind": "subtask", "agent": "excel"})
+            db.query(q, k=3, where={"namespace": "bench", "kind": "subtask", "agent": "email"})
             filtered.append(time.perf_counter() - start)
         db.close()
     return {"units": units, "add_units_per_s": units / add_seconds, "query_median_ms": statistics.median(plain) * 1e3,
