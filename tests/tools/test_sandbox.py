@@ -216,3 +216,15 @@ def test_sandbox_failure_is_an_error_not_a_verdict(bwrap_mode: str, tmp_path: Pa
     # a read-only bind of a path that does not exist makes bubblewrap itself fail
     with pytest.raises(sandbox.SandboxError, match="failed to start"):
         sandbox.run(["true"], ro_paths=[tmp_path / "missing"], time_limit_s=10)
+
+
+def test_run_and_spawn_take_the_same_options() -> None:
+    # both pass their locals() to one Setup call: their options must match each other and Setup
+    import inspect
+
+    run = inspect.signature(sandbox.run).parameters
+    spawn = inspect.signature(sandbox.spawn).parameters
+    setup = inspect.signature(_prepare.Setup).parameters
+    options = {name: (p.default, p.annotation) for name, p in run.items() if name != "stdin"}
+    assert options == {name: (p.default, p.annotation) for name, p in spawn.items()}
+    assert set(options) == set(setup) - {"self"}
