@@ -15,10 +15,30 @@ with the matching attention mask), so scoring and decoding stay batched.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+MiB = 2**20
+
+
+def default_max_bytes() -> int:
+    """``$AGENTZOO_PREFIX_CACHE_MB`` if set, else a quarter of the available memory, between
+    512 MiB and 4 GiB. A replayed history of a few hundred tokens is tens of MiB of fp32 keys
+    and values (SmolLM2-135M: 46 KiB per token), so an agent population of 64 needs more
+    than 512 MiB to keep every agent's last prompt from one round to the next."""
+    wanted = os.environ.get("AGENTZOO_PREFIX_CACHE_MB")
+    if wanted:
+        return max(0, int(wanted)) * MiB
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+        available_kib = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemAvailable:")))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 512 * MiB
+    return int(min(4096 * MiB, max(512 * MiB, available_kib * 1024 // 4)))
 
 
 @dataclass(frozen=True)
@@ -39,8 +59,8 @@ class PrefixEntry:
 class PrefixCache:
     """An LRU of :class:`PrefixEntry` bounded by the bytes of its tensors."""
 
-    def __init__(self, max_bytes: int = 512 * 2**20) -> None:
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int | None = None) -> None:
+        self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self._entries: OrderedDict[tuple[int, ...], PrefixEntry] = OrderedDict()
         self._bytes = 0
         self.hits = 0
