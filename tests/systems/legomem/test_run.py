@@ -127,3 +127,25 @@ def test_memory_of_tasks_without_a_family_is_labelled_by_app_set(tmp_path: Path)
     units = [json.loads(line) for line in str(result.artifacts["memory.jsonl"]).splitlines()]
     assert units and {u["payload"]["family"] for u in units} == {"apps:calendar"}
     assert result.metrics["retrieval_precision_at_1"] == 1.0
+
+
+def test_openai_compatible_server_team(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``openai:`` specs select the free-form interface; the team runs against a fake server on 127.0.0.1."""
+    from agentzoo.rl.testing import json_server
+
+    def chat(body: dict[str, object]) -> dict[str, object]:
+        text = json_policy(body["messages"])  # type: ignore[arg-type]
+        return {"choices": [{"message": {"content": text}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5}}
+
+    monkeypatch.setenv("AGENTZOO_LLM_CACHE", "0")
+    with json_server(chat) as (url, requests):
+        config = legomem.Config(model=f"openai:fake@{url}", embedder="hash", families=("calendar_add",),
+                                n_per_family=4, conditions=("none", "both"), retrievals=())
+        result = legomem.run(config)
+    assert result.metrics["interface"] == "freeform"
+    assert result.metrics["success_no_memory"] == 1.0 and result.metrics["success_both"] == 1.0
+    assert result.metrics["parse_failures"] == 4  # one unparseable agent reply per test task and condition
+    assert len(requests) == result.metrics["llm_calls_per_task_none"] * 2 + result.metrics["llm_calls_per_task_both"] * 2
+    with_memory = [r for r in requests if "Memory:" in r["messages"][-1]["content"]]
+    assert with_memory and len(with_memory) < len(requests)  # memory reaches the prompts of ``both`` only
