@@ -66,6 +66,12 @@ class Draft:
         """``n`` distinct people other than the task's user."""
         return [str(p) for p in pick(r, tuple(p for p in PEOPLE if p != self.username), n)]
 
+    def add_sheet(self, stem: str, rows: list[list[Any]]) -> str:
+        """Put the workbook ``data/<stem>.xlsx`` holding ``rows`` in the testbed; its path."""
+        path = f"data/{stem}.xlsx"
+        self.files[path] = xlsx(rows)
+        return path
+
     def set_row(self, path: str, row: int, item: Any, value: Any) -> None:
         """Gold: write ``item`` and ``value`` into the two cells of ``row`` of the sheet ``path``."""
         self.act("excel", "set_cell", file_path=path, row_idx=row, column_idx=1, text=item)
@@ -192,6 +198,12 @@ def contain(doc_type: str, keywords: list[str], file: str | None = None, usernam
     if username is not None:
         args["username"] = username
     return {"function": "evaluate_contain", "args": args}
+
+
+def row_is(path: str, row: int, item: Any, value: Any) -> dict[str, Any]:
+    """The predicate that row ``row`` of the sheet ``path`` holds ``item`` and ``value``."""
+    return {"function": "evaluate_excel_cell_value", "args": {"file": path, "matches": [
+        {"row": str(row), "col": "1", "value": item}, {"row": str(row), "col": "2", "value": str(value)}]}}
 
 
 def sheet_data(r: np.random.Generator, n_rows: int) -> tuple[str, str, str, list[list[Any]], list[str]]:

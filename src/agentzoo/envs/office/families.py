@@ -35,6 +35,7 @@ from agentzoo.envs.office.drafting import (
     mdy,
     pick,
     plus,
+    row_is,
     sheet_data,
     stamp,
     variant,
@@ -102,15 +103,13 @@ def calendar_move(r: np.random.Generator, d: Draft) -> None:
 def excel_append(r: np.random.Generator, d: Draft) -> None:
     stem, _, head2, rows, items = sheet_data(r, 3)
     new, value = items[-1], int(r.integers(2, 99))
-    path = f"data/{stem}.xlsx"
-    d.files[path] = xlsx(rows)
+    path = d.add_sheet(stem, rows)
     d.task = variant(r, [
         "Add {X} with {h} {V} to the bottom of {F}.",
         "In {F}, add {X} as a new row with {V} {h}.",
         "Please add {X} ({h}: {V}) at the end of the {F} sheet.",
     ], X=new, h=head2.lower(), V=value, F=f"{stem}.xlsx")
-    d.evaluation = [{"function": "evaluate_excel_cell_value", "args": {"file": path, "matches": [
-        {"row": "5", "col": "1", "value": new}, {"row": "5", "col": "2", "value": str(value)}]}}]
+    d.evaluation = [row_is(path, 5, new, value)]
     d.act("excel", "read_file", file_path=path)
     d.set_row(path, 5, new, value)
     d.step("excel", f"Read {path} and write {new} and {value} in the next empty row")
@@ -121,8 +120,7 @@ def excel_delete(r: np.random.Generator, d: Draft) -> None:
     stem, _, _, rows, _ = sheet_data(r, 4)
     row = int(r.integers(2, 6))
     item, value = rows[row - 1]
-    path = f"data/{stem}.xlsx"
-    d.files[path] = xlsx(rows)
+    path = d.add_sheet(stem, rows)
     d.task = variant(r, [
         "Remove the row for {X} from {F}.",
         "Delete the entry for {X} in {F}.",
@@ -141,8 +139,7 @@ def excel_delete(r: np.random.Generator, d: Draft) -> None:
 def excel_sort(r: np.random.Generator, d: Draft) -> None:
     stem, _head1, head2, rows, _ = sheet_data(r, 2)
     (a, va), (b, vb) = sorted((tuple(x) for x in rows[1:]), key=lambda x: x[1])
-    path = f"data/{stem}.xlsx"
-    d.files[path] = xlsx([rows[0], [a, va], [b, vb]])
+    path = d.add_sheet(stem, [rows[0], [a, va], [b, vb]])
     d.references[f"{stem}.xlsx"] = xlsx([rows[0], [b, vb], [a, va]])
     d.task = variant(r, [
         "Sort {F} by {h} from highest to lowest.",
@@ -191,8 +188,7 @@ def _lookup(r: np.random.Generator, d: Draft) -> tuple[str, str, str, int]:
     """A 4-row sheet and one of its items: (path, second header lowercased, item, value)."""
     stem, _, head2, rows, _ = sheet_data(r, 4)
     row = int(r.integers(2, 6))
-    path = f"data/{stem}.xlsx"
-    d.files[path] = xlsx(rows)
+    path = d.add_sheet(stem, rows)
     return path, head2.lower(), str(rows[row - 1][0]), int(rows[row - 1][1])
 
 
@@ -302,8 +298,8 @@ def calendar_to_word(r: np.random.Generator, d: Draft) -> None:
 def excel_total_to_word(r: np.random.Generator, d: Draft) -> None:
     stem, _, head2, rows, _ = sheet_data(r, 4)
     total = sum(int(v) for _, v in rows[1:])
-    path, name = f"data/{stem}.xlsx", f"total_{int(r.integers(1, 99))}"
-    d.files[path] = xlsx(rows)
+    name = f"total_{int(r.integers(1, 99))}"
+    path = d.add_sheet(stem, rows)
     d.task = variant(r, [
         "Add up the {h} column of {F} and write the total into {N}.docx.",
         "Put the total {h} from {F} in a Word file called {N}.docx.",
@@ -331,8 +327,7 @@ def email_to_excel(r: np.random.Generator, d: Draft) -> None:
         "Record the amount from {S}'s expense email in a new row of claims.xlsx, next to the name {S}.",
         "Read the expense claim {S} sent to {U} and append {S} with the amount to claims.xlsx.",
     ], S=sender, U=d.username)
-    d.evaluation = [{"function": "evaluate_excel_cell_value", "args": {"file": path, "matches": [
-        {"row": "4", "col": "1", "value": sender}, {"row": "4", "col": "2", "value": str(amount)}]}}]
+    d.evaluation = [row_is(path, 4, sender, amount)]
     d.read_mail(f"expense_{sender}.eml")
     d.act("excel", "read_file", file_path=path)
     d.set_row(path, 4, sender, amount)
