@@ -7,7 +7,8 @@ Parts (``--parts``, default all):
   capped. Side by side in the same run on i.i.d. instances: the plain count ILP handed to HiGHS
   (``scipy.optimize.milp``, same gap and cap) without our LP / feasibility steps.
 * ``quality`` — value / OPT of every approximation algorithm over 50 seeds per (generator, n, T),
-  n in {10, 20}, T in {n, 3n+1}. Where the exact solve hits its cap the ratio is taken to the
+  n in {10, 20}, T in {n, 3n+1}; ``greedy_welfare`` is greedy with its previous max-sum
+  tie-break, side by side with the default priority tie-break. Where the exact solve hits its cap the ratio is taken to the
   proven upper bound (min of UB_LP and HiGHS's dual bound), so it is a lower bound on the true ratio.
   The anytime lower bound min_t min_i U_i^t / (t·UB_LP(1)) is reported too.
 * ``speed`` — greedy at n = T = 100, decomposition of a dense random count matrix at n = 100, and
@@ -40,6 +41,7 @@ from agentzoo.systems.fair_matching.anytime import anytime_exists, opt_values
 from agentzoo.systems.fair_matching.decompose import decompose
 from agentzoo.systems.fair_matching.exact import _count_rows, highs, lp_bound
 from agentzoo.systems.fair_matching.heuristics import greedy
+from agentzoo.systems.fair_matching.schedule import Schedule
 
 APPROXIMATIONS = ("greedy", "local_search", "lp_round", "decomp_order", "prop_fair", "serial_dictatorship",
                   "rotation", "utilitarian", "random")
@@ -103,28 +105,37 @@ def part_scaling(args: argparse.Namespace) -> pd.DataFrame:
 
 def part_quality(args: argparse.Namespace) -> pd.DataFrame:
     rows = []
-    for kind in ("uniform", "correlated"):
-        for n in (10, 20):
-            for T in (n, 3 * n + 1):
-                for seed in range(args.quality_seeds):
-                    instance = generate(kind, n, T, rng(seed, "bench-quality", kind, n, T))
-                    ub_lp, _ = lp_bound(instance)
-                    exact = solve("exact", instance, time_limit_s=args.quality_time_limit, mip_rel_gap=1e-6)
-                    assert exact is not None
-                    optimal = exact.status == "optimal"
-                    reference = exact.value if optimal else min(ub_lp, exact.bound or ub_lp)
-                    for algorithm in ("exact", *APPROXIMATIONS):
-                        schedule = exact if algorithm == "exact" else solve(
-                            algorithm, instance, seed=seed, counts=exact.counts if algorithm == "decomp_order" else None)
-                        assert schedule is not None
-                        minima = schedule.round_minima
-                        rows.append({
-                            "generator": kind, "n": n, "T": T, "seed": seed, "algorithm": algorithm,
-                            "ratio": schedule.value / reference, "reference": "opt" if optimal else "bound",
-                            "anytime_lb": float(np.min(minima / (np.arange(1, T + 1) * ub_lp / T))),
-                            "seconds": schedule.seconds,
-                        })
-                print(f"  quality {kind} n={n} T={T}: done [load {load()}]", flush=True)
+    cells = [(kind, n, T) for kind in ("uniform", "correlated") for n in (10, 20) for T in (n, 3 * n + 1)]
+    if args.quality_cells:
+        wanted = {tuple(cell.split(":")) for cell in args.quality_cells.split(",")}
+        cells = [cell for cell in cells if (cell[0], str(cell[1]), str(cell[2])) in wanted]
+    for kind, n, T in cells:
+        for seed in range(args.quality_seeds):
+            instance = generate(kind, n, T, rng(seed, "bench-quality", kind, n, T))
+            ub_lp, _ = lp_bound(instance)
+            exact = solve("exact", instance, time_limit_s=args.quality_time_limit, mip_rel_gap=1e-6)
+            assert exact is not None
+            optimal = exact.status == "optimal"
+            reference = exact.value if optimal else min(ub_lp, exact.bound or ub_lp)
+            for algorithm in ("exact", *APPROXIMATIONS, "greedy_welfare"):
+                schedule: Schedule | None
+                if algorithm == "greedy_welfare":  # the previous greedy tie-break, side by side
+                    start = time.perf_counter()
+                    schedule = Schedule(instance, greedy(instance, tie_break="welfare"), algorithm,
+                                        "none (empirical)", seconds=time.perf_counter() - start)
+                else:
+                    schedule = exact if algorithm == "exact" else solve(
+                        algorithm, instance, seed=seed,
+                        counts=exact.counts if algorithm == "decomp_order" else None)
+                assert schedule is not None
+                minima = schedule.round_minima
+                rows.append({
+                    "generator": kind, "n": n, "T": T, "seed": seed, "algorithm": algorithm,
+                    "ratio": schedule.value / reference, "reference": "opt" if optimal else "bound",
+                    "anytime_lb": float(np.min(minima / (np.arange(1, T + 1) * ub_lp / T))),
+                    "seconds": schedule.seconds,
+                })
+        print(f"  quality {kind} n={n} T={T}: done [load {load()}]", flush=True)
     return pd.DataFrame(rows)
 
 
@@ -171,7 +182,7 @@ def markdown(frame: pd.DataFrame, part: str) -> str:
             anytime_lb_median=("anytime_lb", "median"),
             vs_bound=("reference", lambda s: int((s == "bound").sum())), seconds=("seconds", "median"))
         table = table.reset_index()
-        table = table[table["algorithm"].isin(["exact", "greedy", "local_search", "lp_round", "decomp_order",
+        table = table[table["algorithm"].isin(["exact", "greedy", "greedy_welfare", "local_search", "lp_round", "decomp_order",
                                                "prop_fair", "serial_dictatorship"])]
         return to_markdown(table.set_index(["generator", "n", "T", "algorithm"]))
     else:
@@ -200,6 +211,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="seeds per size in the scaling and speed parts")
     parser.add_argument("--time-limit", type=float, default=60.0, help="cap of each exact solve (scaling)")
     parser.add_argument("--quality-seeds", type=int, default=50)
+    parser.add_argument("--quality-cells", default="",
+                        help="only these quality cells, e.g. correlated:10:10,uniform:20:61 (default: all eight)")
     parser.add_argument("--quality-time-limit", type=float, default=5.0, help="cap of each exact solve (quality)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-ILP baseline")
     args = parser.parse_args()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +23,39 @@ def test_greedy_hand_example() -> None:
     u = np.array([[2, 1], [2, 1]])
     U = u[np.arange(2)[None, :], M].sum(axis=0)
     assert U.tolist() == [3, 3]
+
+
+def test_greedy_rounds_are_bottleneck_then_priority_optimal_by_brute_force() -> None:
+    for seed in range(40):
+        stream = rng(seed, "greedy-brute")
+        n, T = int(stream.integers(2, 5)), int(stream.integers(1, 5))
+        u = stream.random((n, n))
+        M = greedy(Instance(u, T))
+        perms = np.array(list(itertools.permutations(range(n))))  # every matching of one round
+        cumulative = np.zeros(n)
+        for matching in M:
+            levels = cumulative[None, :] + u[np.arange(n)[None, :], perms]  # (n!, n)
+            theta = levels.min(axis=1).max()
+            assert (cumulative + u[np.arange(n), matching]).min() == pytest.approx(theta)  # worst-off first
+            c = np.maximum(cumulative, 1e-9)
+            priority = (u[np.arange(n)[None, :], perms] * (c.min() / c)).sum(axis=1)
+            best = priority[levels.min(axis=1) >= theta - 1e-12].max()
+            assert (u[np.arange(n), matching] * (c.min() / c)).sum() == pytest.approx(best)  # then priority
+            cumulative += u[np.arange(n), matching]
+
+
+def test_greedy_priority_gives_the_best_items_to_the_worst_off_on_identical_utilities() -> None:
+    v = np.array([0.9, 0.1, 0.5, 0.3, 0.7])
+    M = greedy(Instance(np.repeat(v[None, :], 5, axis=0), 4))
+    cumulative = v[M[0]]
+    for matching in M[1:]:
+        if len(np.unique(cumulative)) == 5:  # distinct cumulatives: anti-sorted (rearrangement)
+            assert np.array_equal(np.argsort(cumulative), np.argsort(-v[matching]))
+        cumulative = cumulative + v[matching]
+    welfare = greedy(Instance(np.repeat(v[None, :], 5, axis=0), 4), tie_break="welfare")
+    assert welfare.shape == M.shape
+    with pytest.raises(ValueError, match="unknown tie_break"):
+        greedy(Instance(np.repeat(v[None, :], 5, axis=0), 4), tie_break="nope")  # type: ignore[arg-type]
 
 
 def test_local_search_never_worsens_its_input() -> None:

@@ -5,6 +5,8 @@ Only what is proven here is claimed; the guarantee strings live in :mod:`.api`.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from agentzoo.systems.fair_matching.assignment import bottleneck_matching, max_weight_matching
@@ -15,14 +17,33 @@ from agentzoo.systems.fair_matching.rounding import apportion
 from agentzoo.systems.fair_matching.special import rotation_matchings
 
 
-def greedy(instance: Instance) -> np.ndarray:
-    """Worst-off first, round by round: the largest θ such that a perfect matching gives every
-    agent cum_i + u_io >= θ (bottleneck search on levels cum_i + u_io), ties by max round sum."""
+def greedy(instance: Instance, tie_break: Literal["priority", "welfare"] = "priority") -> np.ndarray:
+    """Worst-off first, round by round.
+
+    Each round first maximises the worst-off agent's level: the largest θ such that a perfect
+    matching gives every agent cum_i + u_io >= θ (bottleneck search on the levels
+    cum_i + u_io). Many matchings usually reach θ (only the bottleneck agents are pinned);
+    among them ``tie_break`` picks:
+
+    * ``"priority"`` (default): max Σ_i w_i u_io with w_i = min_j c_j / c_i, c_i =
+      max(cum_i, ε) — the agents that are worse off so far weigh more (proportional-fair
+      weights; round 1, where all c_i are equal, is the max-sum matching);
+    * ``"welfare"``: max Σ_i u_io (the previous rule, kept as a baseline).
+
+    With identical utilities u_io = v_o and distinct cumulatives the priority rule gives the
+    k-th most valuable item to the k-th worst-off agent (rearrangement inequality), which also
+    attains θ; max-sum cannot tell those matchings apart (all have the same sum).
+    """
+    if tie_break not in ("priority", "welfare"):
+        raise ValueError(f"unknown tie_break {tie_break!r}; allowed: priority, welfare")
     u, n = instance.utilities, instance.n
+    floor = 1e-9 * max(1.0, float(u.max()))
     cumulative = np.zeros(n)
     rounds = []
     for _ in range(instance.rounds):
-        _, matching = bottleneck_matching(cumulative[:, None] + u, u)
+        c = np.maximum(cumulative, floor)
+        weights = u * (c.min() / c)[:, None] if tie_break == "priority" else u
+        _, matching = bottleneck_matching(cumulative[:, None] + u, weights)
         cumulative += u[np.arange(n), matching]
         rounds.append(matching)
     return np.array(rounds, dtype=np.int64)
