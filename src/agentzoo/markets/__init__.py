@@ -10,7 +10,8 @@ Used by the trading systems (``timi``, ``quantagents``); nothing here imports a 
 
 Modules: :mod:`~agentzoo.markets.data` (``Bars``, ``load_arch``, ``load_csv``, ``load_parquet``),
 :mod:`~agentzoo.markets.synth` (generators), :mod:`~agentzoo.markets.backtest` (``run_targets``,
-``run_streaming``, ``simulate``), :mod:`~agentzoo.markets.sweep` (numba parameter sweeps),
+``run_streaming``, ``simulate``; built on :mod:`~agentzoo.markets.engine` and
+:mod:`~agentzoo.markets.streaming`), :mod:`~agentzoo.markets.sweep` (numba parameter sweeps),
 :mod:`~agentzoo.markets.metrics`, :mod:`~agentzoo.markets.splits` (walk-forward),
 :mod:`~agentzoo.markets.indicators`, :mod:`~agentzoo.markets.strategy` (families, ``tune``) and
 :mod:`~agentzoo.markets.baselines` (buy-and-hold, grid, SMA crossover, RSI mean reversion).
