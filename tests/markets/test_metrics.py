@@ -64,6 +64,11 @@ def test_bootstrap_ci_covers_and_separates():
     assert dlo > 0
     mlo, mhi = m.median_ci(gen.normal(1.0, 1.0, 200))
     assert mlo < 1.0 < mhi and mlo > 0.5
+    x = gen.normal(1.0, 1.0, 400)
+    alo, ahi = m.mean_ci(x)
+    se = x.std(ddof=1) / np.sqrt(len(x))
+    assert alo < x.mean() < ahi
+    assert (ahi - alo) == pytest.approx(2 * 1.96 * se, rel=0.15)  # the normal-theory width
 
 
 def test_stationary_bootstrap_indices_are_blocks():

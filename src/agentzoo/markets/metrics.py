@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -200,16 +201,26 @@ def sharpe_diff_ci(r1: np.ndarray, r2: np.ndarray, annualisation: float = 252, *
     return float(lo), float(hi)
 
 
-def median_ci(x: np.ndarray, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
-    """Percentile-bootstrap CI of the median of independent values (e.g. per-segment differences)."""
+def _percentile_ci(x: np.ndarray, stat: Callable[..., np.ndarray], stream: int, n_boot: int, level: float,
+                   seed: int) -> tuple[float, float]:
     x = np.asarray(x, dtype=np.float64)
     x = x[np.isfinite(x)]
     if len(x) < 2:
         return math.nan, math.nan
-    gen = np.random.default_rng([seed, len(x), 2])
-    meds = np.median(x[gen.integers(len(x), size=(n_boot, len(x)))], axis=1)
-    lo, hi = np.quantile(meds, [(1 - level) / 2, (1 + level) / 2])
+    gen = np.random.default_rng([seed, len(x), stream])
+    values = stat(x[gen.integers(len(x), size=(n_boot, len(x)))], axis=1)
+    lo, hi = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
+
+
+def median_ci(x: np.ndarray, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """Percentile-bootstrap CI of the median of independent values (e.g. per-segment differences)."""
+    return _percentile_ci(x, np.median, 2, n_boot, level, seed)
+
+
+def mean_ci(x: np.ndarray, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """Percentile-bootstrap CI of the mean of independent values (e.g. per-segment Sharpe ratios)."""
+    return _percentile_ci(x, np.mean, 3, n_boot, level, seed)
 
 
 def deflated_sharpe_ratio(r: np.ndarray, n_trials: int, sr_trials_var: float | None = None) -> float:

@@ -7,8 +7,11 @@
   baseline's, with a bootstrap 95% CI of the median difference;
 * ``max_drawdown``: TiMi's worst test-segment drawdown;
 * no-edge twin: per method, the share of segments with a positive net return against
-  0.5 + 2 SE, and the Deflated Sharpe Ratio of the segment returns with the number of
-  configurations tried; ``suspect_leak`` when TiMi "wins" there;
+  0.5 + 2 SE, the Deflated Sharpe Ratio of the segment returns with the number of
+  configurations tried, and a bootstrap 95% CI of the mean segment Sharpe
+  (``noedge_sharpe_ci_lo_<method>`` / ``_hi_``; ``noedge_significant_<method>`` when it excludes
+  0 from above: segments are resampled independently, which ignores the common factor of a
+  class and so errs towards calling a Sharpe significant); ``suspect_leak`` when TiMi "wins" there;
 * held-out window (read once): the same comparison.
 """
 
@@ -20,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agentzoo.markets.metrics import deflated_sharpe_ratio, median_ci
+from agentzoo.markets.metrics import deflated_sharpe_ratio, mean_ci, median_ci
 
 
 def _segments(frame: pd.DataFrame, method: str) -> pd.Series:
@@ -42,8 +45,8 @@ def compare(frame: pd.DataFrame, seed: int = 0) -> dict[str, float]:
             "median_sharpe_diff": float(np.median(diff)), "median_sharpe_diff_ci_lo": lo, "median_sharpe_diff_ci_hi": hi}
 
 
-def no_edge(frame: pd.DataFrame) -> dict[str, Any]:
-    """Positive-return share and DSR per method on the no-edge twin."""
+def no_edge(frame: pd.DataFrame, seed: int = 0) -> dict[str, Any]:
+    """Positive-return share, DSR and the CI of the mean Sharpe per method on the no-edge twin."""
     out: dict[str, Any] = {}
     suspect = False
     for method, rows in frame.groupby("method"):
@@ -60,6 +63,9 @@ def no_edge(frame: pd.DataFrame) -> dict[str, Any]:
         out[f"noedge_positive_bound_{method}"] = 0.5 + 2 * se
         out[f"noedge_dsr_{method}"] = dsr
         out[f"noedge_mean_sharpe_{method}"] = float(rows["sharpe"].mean())
+        lo, hi = mean_ci(rows["sharpe"].to_numpy(dtype=float), seed=seed)
+        out[f"noedge_sharpe_ci_lo_{method}"], out[f"noedge_sharpe_ci_hi_{method}"] = lo, hi
+        out[f"noedge_significant_{method}"] = bool(math.isfinite(lo) and lo > 0)
         if method == "timi" and (share > 0.5 + 2 * se or (math.isfinite(dsr) and dsr >= 0.95)):
             suspect = True
     out["suspect_leak"] = suspect
@@ -96,7 +102,7 @@ def summarise(records: pd.DataFrame, config: Any) -> dict[str, Any]:
         metrics.update({f"holdout_{k}": v for k, v in compare(hold, config.seed).items()})
     ne = records[(records["world"] == "no_edge") & (records["fold"] != "holdout")]
     if len(ne):
-        metrics.update(no_edge(ne))
+        metrics.update(no_edge(ne, config.seed))
         metrics.update({f"noedge_{k}": v for k, v in compare(ne, config.seed).items()})
     metrics["families_chosen"] = timi["family"].value_counts().to_dict() if len(timi) else {}
     metrics["data_source"] = "; ".join(sorted({str(s) for s in main["source"]})) if len(main) else ""
