@@ -6,11 +6,13 @@ import json
 import socket
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from agentzoo.llm import LLMError
 from agentzoo.systems import quantagents as qa
 from agentzoo.systems.quantagents import records as rc
+from agentzoo.systems.quantagents.meetings import alert_days, week_starts
 
 from .conftest import tiny
 
@@ -47,14 +49,44 @@ def test_records_and_artifacts(result) -> None:
         assert rc.to_dict(rec) == entry["record"]
     assert "events.parquet" in result.artifacts and "news.parquet" in result.artifacts
     assert any(name.startswith("figures/") for name in result.artifacts)
-    names = [n for n, _ in qa.figures([result])]
-    assert {"equity_curves", "r_score_alerts", "meeting_timeline", "predicted_vs_realised"} <= set(names)
+    import matplotlib.pyplot as plt
+
+    made = qa.figures([result])
+    assert {"equity_curves", "r_score_alerts", "meeting_timeline", "predicted_vs_realised"} <= {n for n, _ in made}
+    for _, fig in made:
+        plt.close(fig)
+
+
+def test_a_run_leaves_no_figure_open() -> None:
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    res = qa.run(tiny(variants=("full",)))
+    assert any(name.startswith("figures/") for name in res.artifacts)
+    assert set(plt.get_fignums()) == before
+
+
+def test_meetings_and_alerts_fire_exactly_on_schedule_in_a_run() -> None:
+    cfg = tiny(variants=("full", "no_risk_alert"), r_threshold=0.3, alert_cooldown_days=1)
+    res = qa.run(cfg)
+    rows = res.records
+    full = rows[rows["variant"] == "full"].sort_values("day")
+    # market analysis and strategy development on exactly the first trading day of each week
+    starts = week_starts(pd.to_datetime(full["date"]).to_numpy())
+    assert (full["market_analysis"].astype(bool).to_numpy() == starts).all()
+    assert (full["strategy_development"].astype(bool).to_numpy() == starts).all()
+    # a risk alert on exactly the days the rule gives for the logged R_score series (strictly above, cooldown)
+    fired = list(np.flatnonzero(full["risk_alert"].astype(bool).to_numpy()))
+    assert fired == alert_days(full["r_score"].tolist(), cfg.r_threshold, cfg.alert_cooldown_days)
+    assert fired, "the low threshold should make alerts fire"
+    assert res.metrics["n_alerts"] == len(fired)
+    assert res.metrics["n_alerts_no_risk_alert"] == 0
 
 
 def test_scripted_runs_are_bitwise_identical(result) -> None:
     again = qa.run(tiny(variants=("full", "no_risk_alert", "no_simulation", "no_news", "single_agent")))
     assert again.records.equals(result.records)
-    strip = lambda m: {k: v for k, v in m.items()}  # noqa: E731
+    strip = lambda m: {k: v for k, v in m.items() if not k.startswith("llm_seconds")}  # noqa: E731  (timings differ)
     assert json.dumps(strip(again.metrics), sort_keys=True, default=str) == json.dumps(strip(result.metrics), sort_keys=True, default=str)
     assert again.artifacts["meetings/full.json"] == result.artifacts["meetings/full.json"]
 

@@ -42,6 +42,15 @@ PERSONAS = {
     "emily": "You are Emily, the market-news analyst. You read the news and judge its sentiment.",
 }
 LABELS = ("positive", "neutral", "negative")
+ANSWER_PREFIX = "Answer:"
+"""The reply starts with this; each option continues it as " A", " B", ... A prefix ending in a space
+followed by a bare letter splits the tokens unnaturally: SmolLM2 then gives every letter a log-prob near
+-10 and its choice is noise (measured: -9.8 vs -1.5 for the same option)."""
+
+
+def letter_options(n: int) -> list[str]:
+    """The forced-choice options " A" ... for ``n`` options (a leading space, as the letter follows "Answer:")."""
+    return [f" {letter}" for letter in LETTERS[:n]]
 
 
 @dataclass
@@ -71,11 +80,11 @@ class Agent:
 
     def choose(self, prompt: str, n_options: int) -> tuple[int | None, str]:
         """The index of the option the model prefers among the first ``n_options`` letters (None on failure)."""
-        options = list(LETTERS[:n_options])
+        options = letter_options(n_options)
         self.stats.calls += 1
         start = time.perf_counter()
         try:
-            scores = self.model.choice_logprobs(self.messages(prompt), options, prefix="Answer: ")
+            scores = self.model.choice_logprobs(self.messages(prompt), options, prefix=ANSWER_PREFIX)
         except (LLMError, ValueError) as exc:
             self.stats.parse_failures += 1
             log.warning("%s: forced choice failed: %s", self.role, exc)
@@ -86,17 +95,17 @@ class Agent:
             self.stats.parse_failures += 1
             return None, f"malformed scores {scores!r}"
         best = max(range(n_options), key=lambda i: scores[i])
-        return best, f"choice {options[best]} (log-probs {', '.join(f'{s:.2f}' for s in scores)})"
+        return best, f"choice {options[best].strip()} (log-probs {', '.join(f'{s:.2f}' for s in scores)})"
 
     def choose_batch(self, prompts: Sequence[str], n_options: int) -> list[int | None]:
         """One forced choice per prompt, in one batched call."""
         if not prompts:
             return []
-        options = list(LETTERS[:n_options])
+        options = letter_options(n_options)
         self.stats.calls += len(prompts)
         start = time.perf_counter()
         try:
-            rows = self.model.choice_logprobs_batch([(self.messages(p), options) for p in prompts], prefix="Answer: ")
+            rows = self.model.choice_logprobs_batch([(self.messages(p), options) for p in prompts], prefix=ANSWER_PREFIX)
         except (LLMError, ValueError) as exc:
             self.stats.parse_failures += len(prompts)
             log.warning("%s: forced choice failed: %s", self.role, exc)
@@ -216,7 +225,7 @@ def _scripted_respond(messages: Conversation) -> str:
 
 def _scripted_score(messages: Conversation, options: Sequence[str]) -> list[float]:
     letter = _scripted_letter(messages)
-    return [0.0 if o == letter else math.log(1e-4) for o in options]
+    return [0.0 if o.strip() == letter else math.log(1e-4) for o in options]
 
 
 def register_scripted() -> None:

@@ -29,10 +29,22 @@ def figures(results: list[Any]) -> list[tuple[str, Any]]:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = _rows(results)
     out: list[tuple[str, Any]] = []
+    before = set(plt.get_fignums())
+    try:
+        _draw(results, plt, out)
+    except Exception:  # a figure that fails must not leave the ones already opened behind
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)
+        raise
+    return out
+
+
+def _draw(results: list[Any], plt: Any, out: list[tuple[str, Any]]) -> None:
+    """Append the figures to ``out`` as they are made (the caller renders and closes them)."""
+    rows = _rows(results)
     if rows.empty:
-        return out
+        return
     first = rows[rows["run"] == 0]
     fig, ax = plt.subplots(figsize=(8, 4))
     for name, g in first.groupby("variant", sort=False):
@@ -96,4 +108,3 @@ def figures(results: list[Any]) -> list[tuple[str, Any]]:
         ax.legend(fontsize=7)
         fig.tight_layout()
         out.append(("predicted_vs_realised", fig))
-    return out

@@ -195,8 +195,12 @@ def run(config: Config) -> Result:
         from agentzoo.systems.quantagents.report import figures
 
         partial = Result.create("quantagents", cfg, metrics, records=records, artifacts=artifacts)
-        for name, fig in figures([partial]):
-            artifacts[f"figures/{name}.png"] = _png(fig)
+        made = figures([partial])
+        try:
+            for name, fig in made:
+                artifacts[f"figures/{name}.png"] = _png(fig)
+        finally:  # every figure is closed, even if one fails to render (no pile-up over many runs)
+            _close(fig for _, fig in made)
     except ImportError:  # matplotlib missing: figures are optional
         log.warning("matplotlib not installed: no figures")
     timings = {"models_s": t_models, "total_s": time.perf_counter() - start}
@@ -220,9 +224,13 @@ def summary_table(metrics: dict[str, Any], cfg: Config) -> str:
 def _png(fig: Any) -> bytes:
     import io
 
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
     return buffer.getvalue()
+
+
+def _close(figs: Any) -> None:
+    import matplotlib.pyplot as plt
+
+    for fig in figs:
+        plt.close(fig)
