@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ VARIANTS = [("gauss_newton", "full"), ("gauss_newton", "block"), ("diag", "diag"
             ("fisher_diff", "full"), ("full", "full"), ("clip", "full"), ("abs", "full"), ("full", "block")]
 
 
-def time_variant(h: int, curvature: str, structure: str, repeats: int) -> dict[str, float]:
+def time_variant(h: int, curvature: str, structure: str, repeats: int) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     net = CostNet(4, (h, h), "sigmoid", 5.0, np.zeros(4), np.ones(4), rng)
     method = RDIRL(net, N=500, curvature=curvature, cov_structure=structure)
