@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -12,6 +8,7 @@ import torch
 from agentzoo.llm.base import LLMError
 from agentzoo.rl.engine import LocalEngine, OpenAIEngine, RolloutEngine
 from agentzoo.rl.rollout import Rollout, Segment
+from agentzoo.rl.testing import json_server
 from agentzoo.rl.trainer import Trainer, TrainerConfig
 
 
@@ -56,49 +53,30 @@ def test_greedy_stops_at_end_of_turn(tiny_chat: Any) -> None:
         assert g.ids[-1] == tiny_chat.tokenizer.eos_token_id
 
 
-class _FakeVLLM(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if self.server.broken:  # type: ignore[attr-defined]
-            payload: dict[str, Any] = {"choices": [{"text": "x"}]}
-        else:
-            n = body["max_tokens"]
-            ids = [(t + body["seed"]) % 50 for t in range(n)]
-            payload = {"choices": [{
-                "text": "abc", "finish_reason": "length",
-                "logprobs": {"tokens": [f"token_id:{i}" for i in ids], "token_logprobs": [-0.5] * n},
-            }]}
-            self.server.seen.append(body)  # type: ignore[attr-defined]
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+def _vllm(broken: dict[str, bool]) -> Any:
+    """A fake vLLM ``/completions``: token ids (t + seed) % 50 with log-prob -0.5 each."""
+    def reply(body: dict[str, Any]) -> dict[str, Any]:
+        if broken["now"]:
+            return {"choices": [{"text": "x"}]}
+        n = body["max_tokens"]
+        ids = [(t + body["seed"]) % 50 for t in range(n)]
+        return {"choices": [{
+            "text": "abc", "finish_reason": "length",
+            "logprobs": {"tokens": [f"token_id:{i}" for i in ids], "token_logprobs": [-0.5] * n},
+        }]}
 
-    def log_message(self, *args: object) -> None:
-        pass
+    return reply
 
 
-@pytest.fixture
-def fake_server() -> Iterator[Any]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeVLLM)
-    server.seen = []  # type: ignore[attr-defined]
-    server.broken = False  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
-def test_openai_engine_token_ids_and_logprobs(fake_server: Any) -> None:
-    url = f"http://127.0.0.1:{fake_server.server_address[1]}/v1"
-    engine = OpenAIEngine(f"tiny@{url}", concurrency=2)
-    gens = engine.generate([[1, 2, 3], [4, 5]], max_new_tokens=3, temperature=1.0, seeds=[1, 2])
-    assert [g.ids for g in gens] == [(1, 2, 3), (2, 3, 4)]
-    assert gens[0].logprobs == (-0.5, -0.5, -0.5) and gens[0].finish_reason == "length"
-    sent = sorted(fake_server.seen, key=lambda b: b["seed"])
-    assert sent[0]["prompt"] == [1, 2, 3] and sent[0]["return_tokens_as_token_ids"] is True
-    fake_server.broken = True
-    with pytest.raises(LLMError, match="no token ids"):
-        engine.generate([[1]], max_new_tokens=1)
+def test_openai_engine_token_ids_and_logprobs() -> None:
+    broken = {"now": False}
+    with json_server(_vllm(broken)) as (url, seen):
+        engine = OpenAIEngine(f"tiny@{url}", concurrency=2)
+        gens = engine.generate([[1, 2, 3], [4, 5]], max_new_tokens=3, temperature=1.0, seeds=[1, 2])
+        assert [g.ids for g in gens] == [(1, 2, 3), (2, 3, 4)]
+        assert gens[0].logprobs == (-0.5, -0.5, -0.5) and gens[0].finish_reason == "length"
+        sent = sorted(seen, key=lambda b: b["seed"])
+        assert sent[0]["prompt"] == [1, 2, 3] and sent[0]["return_tokens_as_token_ids"] is True
+        broken["now"] = True
+        with pytest.raises(LLMError, match="no token ids"):
+            engine.generate([[1]], max_new_tokens=1)

@@ -5,8 +5,15 @@ from typing import Any
 import pytest
 
 from agentzoo.llm.scripted import ScriptedChatModel
-from agentzoo.rl.engine import Generation
-from agentzoo.rl.policy import ChatPolicy, ChatRenderer, Dialogue, TokenPolicy
+from agentzoo.rl.engine import Generation, RolloutEngine
+from agentzoo.rl.policy import (
+    ChatPolicy,
+    ChatRenderer,
+    Dialogue,
+    ScriptedPolicy,
+    TokenPolicy,
+    approx_count,
+)
 
 
 def _dialogue() -> Dialogue:
@@ -33,12 +40,13 @@ def test_renderer_matches_chat_template_for_text_dialogues(smol_tokenizer: Any) 
     assert renderer.sync(d) == ids
 
 
-class _FixedEngine:
+class _FixedEngine(RolloutEngine):
     def __init__(self, outputs: list[Generation]) -> None:
         self.outputs = outputs
         self.prompts: list[list[int]] = []
+        self.generated_tokens = 0
 
-    def generate(self, prompts_ids: Any, **kwargs: Any) -> list[Generation]:
+    def sample(self, prompts_ids: Any, seeds: list[int], **kwargs: Any) -> list[Generation]:
         self.prompts = [list(p) for p in prompts_ids]
         return self.outputs[: len(prompts_ids)]
 
@@ -71,3 +79,32 @@ def test_chat_policy_restores_stop_tag() -> None:
     assert policy.dialogue_tokens(d) > 0
     with pytest.raises(ValueError, match="start with a prompt"):
         ChatRenderer.sync(object.__new__(ChatRenderer), Dialogue([{"role": "assistant", "content": "x"}], "a"))
+
+
+def test_rollout_engine_checks_seeds_and_counts_tokens() -> None:
+    engine = _FixedEngine([Generation((5, 6), (-1.0, -1.0), "ab", "stop"), Generation((7,), (-1.0,), "c", "length")])
+    seen: list[list[int]] = []
+    engine.sample = lambda prompts, seeds, **kw: seen.append(seeds) or engine.outputs[: len(prompts)]  # type: ignore[method-assign]
+    engine.generate([[1], [2]], max_new_tokens=2, seeds=[3, 4])
+    engine.generate([[1], [2]], max_new_tokens=2, seed=9)
+    assert seen[0] == [3, 4] and len(set(seen[1])) == 2 and seen[1] != seen[0]
+    assert engine.generated_tokens == 6  # (2 + 1) tokens, twice
+    assert engine.generate([], max_new_tokens=2) == []
+    with pytest.raises(ValueError, match="2 prompts but 1 seeds"):
+        engine.generate([[1], [2]], max_new_tokens=2, seeds=[3])
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        engine.generate([[1]], max_new_tokens=0)
+
+
+def test_scripted_policy_replies_and_counts() -> None:
+    class Echo(ScriptedPolicy):
+        count = staticmethod(approx_count)
+
+        def reply(self, dialogue: Dialogue, seed: int) -> str:
+            return f"{dialogue.role}:{seed}"
+
+    d = _dialogue()
+    actions = Echo().act([d, d], max_new_tokens=4, temperature=1.0, seeds=[1, 2])
+    assert [a.text for a in actions] == [f"{d.role}:1", f"{d.role}:2"] and actions[0].ids is None
+    assert approx_count("x" * 36) == 10 and approx_count("") == 1
+    assert Echo().dialogue_tokens(d) == sum(approx_count(m["content"]) + 4 for m in d.messages)

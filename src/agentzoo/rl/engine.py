@@ -1,8 +1,9 @@
 """Rollout engines: token ids in, sampled token ids and their log-probabilities out.
 
-The :class:`RolloutEngine` protocol has one method, ``generate``. Token-in/token-out
-matters for RL: the trainer must score exactly the tokens that were sampled, so prompts are
-token ids and the engine returns ids, never only text.
+:class:`RolloutEngine` is the interface: ``generate`` checks the request, gives each row its
+sampler seed, counts the generated tokens and calls ``sample``, the one method an engine
+implements. Token-in/token-out matters for RL: the trainer must score exactly the tokens that
+were sampled, so prompts are token ids and the engine returns ids, never only text.
 
 * :class:`LocalEngine` — the torch model of a :class:`~agentzoo.llm.local.LocalChatModel`
   (batched, KV cache, one seeded sampler per row: the same seed gives the same tokens
@@ -15,10 +16,11 @@ token ids and the engine returns ids, never only text.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from agentzoo.seeding import stream_key
 
@@ -39,22 +41,6 @@ class Generation:
     """``stop`` or ``length``."""
 
 
-@runtime_checkable
-class RolloutEngine(Protocol):
-    """What rollouts need from a model: batched, seeded, token-level sampling."""
-
-    def generate(
-        self,
-        prompts_ids: Sequence[Sequence[int]],
-        *,
-        max_new_tokens: int,
-        temperature: float = 1.0,
-        stop: Sequence[str] = (),
-        seed: int = 0,
-        seeds: Sequence[int] | None = None,
-    ) -> list[Generation]: ...
-
-
 def row_seeds(seed: int, n: int, seeds: Sequence[int] | None) -> list[int]:
     """One sampler seed per row: ``seeds`` when given, else derived from ``seed`` and the row."""
     if seeds is not None:
@@ -64,18 +50,11 @@ def row_seeds(seed: int, n: int, seeds: Sequence[int] | None) -> list[int]:
     return [stream_key("row", seed, i) for i in range(n)]
 
 
-@dataclass
-class LocalEngine:
-    """Generation with the in-process torch model (the one the trainer updates)."""
+class RolloutEngine(ABC):
+    """What rollouts need from a model: batched, seeded, token-level sampling."""
 
-    chat_model: Any
-    """A :class:`agentzoo.llm.local.LocalChatModel` (its ``.model`` is shared with the trainer)."""
-    generated_tokens: int = 0
+    generated_tokens: int
     """Tokens generated so far (for tokens/s reports)."""
-
-    @property
-    def tokenizer(self) -> Any:
-        return self.chat_model.tokenizer
 
     def generate(
         self,
@@ -87,31 +66,53 @@ class LocalEngine:
         seed: int = 0,
         seeds: Sequence[int] | None = None,
     ) -> list[Generation]:
+        """One continuation per prompt; row i samples with ``seeds[i]`` (else a seed derived from
+        ``seed`` and i), so a row's tokens do not depend on the rest of the batch."""
         if max_new_tokens < 1:
             raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+        per_row = row_seeds(seed, len(prompts_ids), seeds)
         if not prompts_ids:
             return []
+        out = self.sample(prompts_ids, per_row, max_new_tokens=max_new_tokens, temperature=temperature, stop=tuple(stop))
+        self.generated_tokens += sum(len(g.ids) for g in out)
+        return out
+
+    @abstractmethod
+    def sample(self, prompts_ids: Sequence[Sequence[int]], seeds: list[int], *, max_new_tokens: int,
+               temperature: float, stop: tuple[str, ...]) -> list[Generation]:
+        """One continuation per prompt, row i sampled with ``seeds[i]`` (a non-empty, checked batch)."""
+
+
+@dataclass
+class LocalEngine(RolloutEngine):
+    """Generation with the in-process torch model (the one the trainer updates)."""
+
+    chat_model: Any
+    """A :class:`agentzoo.llm.local.LocalChatModel` (its ``.model`` is shared with the trainer)."""
+    generated_tokens: int = 0
+    """Tokens generated so far (for tokens/s reports)."""
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.chat_model.tokenizer
+
+    def sample(self, prompts_ids: Sequence[Sequence[int]], seeds: list[int], *, max_new_tokens: int,
+               temperature: float, stop: tuple[str, ...]) -> list[Generation]:
         if any(len(p) == 0 for p in prompts_ids):
             raise ValueError("every prompt needs at least one token")
         was_training = self.chat_model.model.training
         self.chat_model.model.eval()
         try:
-            out = self.chat_model.generate_ids(
-                prompts_ids,
-                row_seeds(seed, len(prompts_ids), seeds),
-                max_tokens=max_new_tokens,
-                temperature=temperature,
-                stop=tuple(stop),
-            )
+            out = self.chat_model.generate_ids(prompts_ids, seeds, max_tokens=max_new_tokens, temperature=temperature,
+                                               stop=stop)
         finally:
             if was_training:
                 self.chat_model.model.train()
-        self.generated_tokens += sum(len(g.ids) for g in out)
         return [Generation(tuple(g.ids), tuple(g.logprobs), g.text, g.finish_reason) for g in out]
 
 
 @dataclass
-class OpenAIEngine:
+class OpenAIEngine(RolloutEngine):
     """Rollouts through an OpenAI-compatible ``/v1/completions`` endpoint with token-id prompts.
 
     vLLM: ``vllm serve MODEL --max-logprobs 1``; requests set ``logprobs=0`` and
@@ -158,25 +159,8 @@ class OpenAIEngine:
         reason = "length" if choice.get("finish_reason") == "length" else "stop"
         return Generation(ids, tuple(float(v) for v in values), str(choice.get("text", "")), reason)
 
-    def generate(
-        self,
-        prompts_ids: Sequence[Sequence[int]],
-        *,
-        max_new_tokens: int,
-        temperature: float = 1.0,
-        stop: Sequence[str] = (),
-        seed: int = 0,
-        seeds: Sequence[int] | None = None,
-    ) -> list[Generation]:
-        if max_new_tokens < 1:
-            raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
-        per_row = row_seeds(seed, len(prompts_ids), seeds)
+    def sample(self, prompts_ids: Sequence[Sequence[int]], seeds: list[int], *, max_new_tokens: int,
+               temperature: float, stop: tuple[str, ...]) -> list[Generation]:
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
-            out = list(
-                pool.map(
-                    lambda args: self._one(args[0], args[1], max_new_tokens, temperature, stop),
-                    zip(prompts_ids, per_row, strict=True),
-                )
-            )
-        self.generated_tokens += sum(len(g.ids) for g in out)
-        return out
+            return list(pool.map(lambda args: self._one(args[0], args[1], max_new_tokens, temperature, stop),
+                                 zip(prompts_ids, seeds, strict=True)))

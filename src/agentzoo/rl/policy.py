@@ -13,13 +13,18 @@ Two policies implement :class:`Policy`:
   trainable rollouts with log-probs (the embedded model, or vLLM via ``OpenAIEngine``);
 * :class:`ChatPolicy` — any :class:`~agentzoo.llm.ChatModel` (an ``openai:`` server, a
   scripted model): text only, for evaluation.
+
+:class:`Policy` is the interface: ``act`` takes the sampling request and calls ``respond``.
+:class:`ScriptedPolicy` is the base of programmed policies (a system's gold program, its random
+baseline): a subclass writes the reply to one dialogue.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from agentzoo.llm.base import ChatModel, Message
 from agentzoo.rl.engine import RolloutEngine
@@ -164,30 +169,20 @@ class Action:
         return len(self.ids) if self.ids is not None else len(self.text.split())
 
 
-class Policy(Protocol):
-    """Extends dialogues by one action each (batched)."""
+@dataclass(frozen=True)
+class Sampling:
+    """What an ``act`` call asks for: each action's token budget and temperature, the stop strings,
+    and one sampler seed per dialogue."""
 
-    def act(
-        self,
-        dialogues: Sequence[Dialogue],
-        *,
-        max_new_tokens: int,
-        temperature: float,
-        stop: Sequence[str] = (),
-        seeds: Sequence[int],
-    ) -> list[Action]: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int: ...
+    max_new_tokens: int
+    temperature: float
+    stop: tuple[str, ...]
+    seeds: tuple[int, ...]
 
 
-@dataclass
-class TokenPolicy:
-    """Token-in/token-out policy over a rollout engine; actions carry ids and log-probs."""
-
-    engine: RolloutEngine
-    renderer: ChatRenderer
+class Policy(ABC):
+    """Extends dialogues by one action each (batched). A policy implements :meth:`respond` and
+    the two token counts that context budgets use."""
 
     def act(
         self,
@@ -198,14 +193,72 @@ class TokenPolicy:
         stop: Sequence[str] = (),
         seeds: Sequence[int],
     ) -> list[Action]:
+        """One action per dialogue; dialogue i samples with ``seeds[i]``."""
+        if len(seeds) != len(dialogues):
+            raise ValueError(f"{len(dialogues)} dialogues but {len(seeds)} seeds")
+        return self.respond(dialogues, Sampling(max_new_tokens, temperature, tuple(stop), tuple(seeds)))
+
+    @abstractmethod
+    def respond(self, dialogues: Sequence[Dialogue], sampling: Sampling) -> list[Action]:
+        """One action per dialogue (``len(sampling.seeds) == len(dialogues)``)."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` as this policy's model counts them."""
+
+    @abstractmethod
+    def dialogue_tokens(self, dialogue: Dialogue) -> int:
+        """Tokens of the whole dialogue as this policy's model reads it (the context length)."""
+
+
+def approx_count(text: str) -> int:
+    """Tokens of ``text`` without a tokenizer: about 3.6 characters per token."""
+    return max(1, round(len(text) / 3.6))
+
+
+class TextPolicy(Policy):
+    """A policy that writes text. Context budgets: ``count`` tokens per text; a dialogue is the tokens
+    a ``renderer`` gives it when one is set, else its messages' counts + 4 each."""
+
+    count: Callable[[str], int]
+    renderer: ChatRenderer | None = None
+
+    def count_tokens(self, text: str) -> int:
+        return self.count(text)
+
+    def dialogue_tokens(self, dialogue: Dialogue) -> int:
+        if self.renderer is not None:
+            return len(self.renderer.sync(dialogue))
+        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
+
+
+class ScriptedPolicy(TextPolicy):
+    """A programmed policy: the reply to each dialogue is :meth:`reply` of it and its seed (text only,
+    so a local model's renderer trains it as supervised text)."""
+
+    def respond(self, dialogues: Sequence[Dialogue], sampling: Sampling) -> list[Action]:
+        return [Action(self.reply(d, seed)) for d, seed in zip(dialogues, sampling.seeds, strict=True)]
+
+    @abstractmethod
+    def reply(self, dialogue: Dialogue, seed: int) -> str:
+        """The action's text."""
+
+
+@dataclass
+class TokenPolicy(Policy):
+    """Token-in/token-out policy over a rollout engine; actions carry ids and log-probs."""
+
+    engine: RolloutEngine
+    renderer: ChatRenderer
+
+    def respond(self, dialogues: Sequence[Dialogue], sampling: Sampling) -> list[Action]:
         prompts = [self.renderer.sync(d) for d in dialogues]
-        out = self.engine.generate(
-            prompts, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop, seeds=seeds
-        )
+        out = self.engine.generate(prompts, max_new_tokens=sampling.max_new_tokens, temperature=sampling.temperature,
+                                   stop=sampling.stop, seeds=sampling.seeds)
         actions = []
         for prompt, g in zip(prompts, out, strict=True):
             text = g.text
-            if g.finish_reason == "stop" and stop and g.ids[-1:] != (self.renderer.end_of_turn_id,):
+            if g.finish_reason == "stop" and sampling.stop and g.ids[-1:] != (self.renderer.end_of_turn_id,):
                 text = self.renderer.decode(g.ids)  # keep the closing tag the stop string matched
             actions.append(Action(text, g.ids, g.logprobs, g.finish_reason, len(prompt)))
         return actions
@@ -218,38 +271,22 @@ class TokenPolicy:
 
 
 @dataclass
-class ChatPolicy:
+class ChatPolicy(TextPolicy):
     """Any chat model (an OpenAI-compatible server, a scripted model): text only."""
 
     model: ChatModel
     count: Callable[[str], int] = field(default=lambda text: max(1, round(len(text) / 4)))
     """Token counter for context budgets (default: about 4 characters per token)."""
 
-    def act(
-        self,
-        dialogues: Sequence[Dialogue],
-        *,
-        max_new_tokens: int,
-        temperature: float,
-        stop: Sequence[str] = (),
-        seeds: Sequence[int],
-    ) -> list[Action]:
-        if temperature == 0:
-            replies = self.model.chat_batch(
-                [d.messages for d in dialogues], max_tokens=max_new_tokens, temperature=0.0, stop=list(stop)
-            )
+    def respond(self, dialogues: Sequence[Dialogue], sampling: Sampling) -> list[Action]:
+        n, stop = sampling.max_new_tokens, list(sampling.stop)
+        if sampling.temperature == 0:
+            replies = self.model.chat_batch([d.messages for d in dialogues], max_tokens=n, temperature=0.0, stop=stop)
         else:  # one call per seed, so that identical prompts in a group get different samples
-            replies = [
-                self.model.chat(d.messages, max_tokens=max_new_tokens, temperature=temperature, stop=list(stop), seed=s)
-                for d, s in zip(dialogues, seeds, strict=True)
-            ]
-        return [Action(_restore_stop(r.text, stop, r.finish_reason), None, None, r.finish_reason, r.prompt_tokens) for r in replies]
-
-    def count_tokens(self, text: str) -> int:
-        return self.count(text)
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int:
-        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
+            replies = [self.model.chat(d.messages, max_tokens=n, temperature=sampling.temperature, stop=stop, seed=s)
+                       for d, s in zip(dialogues, sampling.seeds, strict=True)]
+        return [Action(_restore_stop(r.text, sampling.stop, r.finish_reason), None, None, r.finish_reason,
+                       r.prompt_tokens) for r in replies]
 
 
 def _restore_stop(text: str, stop: Sequence[str], finish_reason: str) -> str:

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from agentzoo.rl.grpo import GRPO
-from agentzoo.runs import to_jsonable
+from agentzoo.rl.testing import killed_and_resumed
 from agentzoo.systems.mars import Config, figures, run
 
 KEYS = ("accuracy_before", "accuracy_after", "accuracy_single_agent", "accuracy_frozen_system1",
@@ -57,21 +56,5 @@ def test_scripted_gold_and_random() -> None:
 @pytest.mark.slow
 def test_killed_run_resumes_to_the_same_metrics(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = _tiny(tiny_model_dir, arms=("mars",), steps=2)
-    full = run(cfg.replace(checkpoint_dir=str(tmp_path / "a")))
-    original = GRPO.step
-
-    def dying(self: GRPO, t: int) -> dict[str, Any]:
-        if t == 1:
-            raise KeyboardInterrupt("killed")
-        return original(self, t)
-
-    monkeypatch.setattr(GRPO, "step", dying)
-    with pytest.raises(KeyboardInterrupt):
-        run(cfg.replace(checkpoint_dir=str(tmp_path / "b")))
-    monkeypatch.setattr(GRPO, "step", original)
-    resumed = run(cfg.replace(checkpoint_dir=str(tmp_path / "b")))
-
-    def comparable(metrics: dict[str, Any]) -> dict[str, Any]:  # NaN -> None, timings dropped
-        return to_jsonable({k: v for k, v in metrics.items() if "seconds" not in k and "per_second" not in k})
-
-    assert comparable(resumed.metrics) == comparable(full.metrics)
+    full, resumed = killed_and_resumed(run, cfg, tmp_path, monkeypatch)
+    assert resumed == full

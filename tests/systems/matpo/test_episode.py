@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from agentzoo.envs.research import Question, ResearchWorld
+from agentzoo.envs.research.tools import invalid_observation
 from agentzoo.rl.loss import ppo_clip_loss
 from agentzoo.rl.policy import ChatRenderer, Dialogue
 from agentzoo.systems.matpo import prompts
@@ -87,9 +88,9 @@ def test_malformed_delegations_become_counted_observations(rw: ResearchWorld, sc
 
     (e,) = _run(rw, scripted(respond), [q], planner_max_turns=6, max_workers_per_episode=1)
     observations = [m["content"] for m in e.root.dialogue.messages[2:] if m["role"] == "user"]
-    assert observations[0] == prompts.invalid_observation("<subtask> is not closed")
-    assert observations[1] == prompts.invalid_observation("<subtask> is nested inside <subtask>")
-    assert observations[2] == prompts.invalid_observation("empty <subtask>")
+    assert observations[0] == invalid_observation("<subtask> is not closed")
+    assert observations[1] == invalid_observation("<subtask> is nested inside <subtask>")
+    assert observations[2] == invalid_observation("empty <subtask>")
     assert observations[3] == "<result>w</result>"
     assert observations[4] == prompts.BUDGET_EXHAUSTED
     assert e.parse_failures["planner"] == 3 and e.budget_overruns == 1 and len(e.workers) == 1

@@ -107,3 +107,18 @@ def render_outputs(outputs: list[ToolOutput]) -> str:
     if not outputs:
         return "No results."
     return "\n\n".join(o.render() for o in outputs)
+
+
+def results_observation(text: str) -> str:
+    """Search results (or an opened page) as an observation in an agent's context."""
+    return f"<results>{text}</results>"
+
+
+def output_observation(text: str) -> str:
+    """A program's output as an observation."""
+    return f"<output>{text}</output>"
+
+
+def invalid_observation(reason: str) -> str:
+    """The observation after an action that could not be parsed or run."""
+    return f"Invalid action: {reason}. Write exactly one action tag."

@@ -8,14 +8,14 @@ settings of the same episode and trainer; :data:`ARM_SETTINGS` lists what each c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from agentzoo.envs.research import NO_INFO, Question
-from agentzoo.rl.policy import Action, Dialogue
+from agentzoo.rl.policy import Dialogue, ScriptedPolicy, approx_count
 from agentzoo.systems.mars import prompts
 
 
@@ -27,6 +27,8 @@ class ArmSettings:
     """Runs GRPO after the warm start."""
     warm: bool = True
     """Starts from the warm start."""
+    oracle: bool = False
+    """The gold program instead of the model."""
     use_sys1: bool = True
     packing: str | None = None
     """Overrides ``Config.packing``."""
@@ -45,16 +47,12 @@ ARM_SETTINGS: dict[str, ArmSettings] = {
     "frozen_sys1": ArmSettings(train_sys1=False),
     "no_packing": ArmSettings(packing="per_item"),
     "no_balance": ArmSettings(balance="none"),
-    "oracle": ArmSettings(trained=False, warm=False),
+    "oracle": ArmSettings(trained=False, warm=False, oracle=True),
 }
 
 
-def approx_count(text: str) -> int:
-    return max(1, round(len(text) / 3.6))
-
-
 @dataclass
-class OraclePolicy:
+class OraclePolicy(ScriptedPolicy):
     """The gold program as a policy: System 2 follows the question's plan; System 1 copies the
     supporting sentence of the purpose when its bin holds it. The final answer is given only if
     every supporting fact reached System 2's context (else "unknown"), so the oracle also
@@ -74,9 +72,8 @@ class OraclePolicy:
                 if step.fact:
                     self._facts[step.purpose] = step.fact
 
-    def act(self, dialogues: Sequence[Dialogue], *, max_new_tokens: int, temperature: float,
-            stop: Sequence[str] = (), seeds: Sequence[int]) -> list[Action]:
-        return [Action(self._sys1(d) if d.role == "sys1" else self._sys2(d)) for d in dialogues]
+    def reply(self, dialogue: Dialogue, seed: int) -> str:
+        return self._sys1(dialogue) if dialogue.role == "sys1" else self._sys2(dialogue)
 
     def _sys1(self, d: Dialogue) -> str:
         content = d.messages[-1]["content"]
@@ -96,37 +93,19 @@ class OraclePolicy:
         found = all((s.fact in seen) if s.fact else (s.value in seen) for s in q.plan)
         return prompts.action_text("answer", q.answer if found else "unknown")
 
-    def count_tokens(self, text: str) -> int:
-        return self.count(text)
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int:
-        if self.renderer is not None:
-            return len(self.renderer.sync(dialogue))
-        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
-
 
 @dataclass
-class RandomPolicy:
+class RandomPolicy(ScriptedPolicy):
     """Random actions, many of them malformed (empty, unclosed, doubled, unknown tools)."""
 
     count: Callable[[str], int] = approx_count
 
-    def act(self, dialogues: Sequence[Dialogue], *, max_new_tokens: int, temperature: float,
-            stop: Sequence[str] = (), seeds: Sequence[int]) -> list[Action]:
-        out = []
-        for d, seed in zip(dialogues, seeds, strict=True):
-            rng = np.random.default_rng(seed % (2**63))
-            word = "".join(rng.choice(list("abcdefgh"), 5))
-            options = [
-                prompts.action_text("search", word, "find it"), f"<search>{word}</search>", "", f"<answer>{word}",
-                f"<answer>{word}</answer><answer>x</answer>", f"<python>print({len(word)})</python>",
-                prompts.action_text("answer", word), f"<open>{word}</open>", "<python></python>",
-            ]
-            out.append(Action(word if d.role == "sys1" else str(rng.choice(options))))
-        return out
-
-    def count_tokens(self, text: str) -> int:
-        return self.count(text)
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int:
-        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
+    def reply(self, dialogue: Dialogue, seed: int) -> str:
+        rng = np.random.default_rng(seed % (2**63))
+        word = "".join(rng.choice(list("abcdefgh"), 5))
+        options = [
+            prompts.action_text("search", word, "find it"), f"<search>{word}</search>", "", f"<answer>{word}",
+            f"<answer>{word}</answer><answer>x</answer>", f"<python>print({len(word)})</python>",
+            prompts.action_text("answer", word), f"<open>{word}</open>", "<python></python>",
+        ]
+        return word if dialogue.role == "sys1" else str(rng.choice(options))

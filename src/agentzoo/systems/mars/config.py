@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
-from agentzoo.config import SystemConfig, require
-from agentzoo.envs.research import QTYPES, WorldConfig
+from agentzoo.config import require
+from agentzoo.envs.research import QTYPES
+from agentzoo.envs.research.harness import ResearchAgentConfig
+
+if TYPE_CHECKING:
+    from agentzoo.rl.trainer import TrainerConfig
 
 ARMS = ("oracle", "closed_book", "zero_shot", "warm_start", "mars", "single_agent_grpo", "frozen_sys1",
         "no_packing", "no_balance")
@@ -15,19 +19,13 @@ STAGES = {"1hop": ("1hop",), "mix": ("1hop", "2hop", "scholar"), "all": QTYPES}
 
 
 @dataclass(frozen=True)
-class Config(SystemConfig):
+class Config(ResearchAgentConfig):
     """MARS: System 2 (reasoning, tool calls with purposes) and System 1 (summaries of bin-packed
     tool outputs), one LLM, trained jointly with multi-role GRPO."""
 
     model: str = "local"
     """Model spec: ``local`` (SmolLM2-135M-Instruct, trained), ``local:PATH``, ``openai:MODEL@URL``
     (evaluation only), ``scripted:gold`` / ``scripted:random`` (tests)."""
-    train_mode: Literal["topk", "lora", "full"] = "topk"
-    """What is trained: the top-k decoder layers + final norm, LoRA adapters, or everything."""
-    top_k_layers: int = 6
-    """k in ``topk`` mode."""
-    lora_r: int = 16
-    """LoRA rank (alpha = 2r) in ``lora`` mode."""
     lr: float = 1e-5
     """GRPO learning rate (not in the paper; 1e-5 follows MATPO)."""
     clip_eps: float = 0.2
@@ -92,20 +90,6 @@ class Config(SystemConfig):
     """Question types evaluated."""
     arms: tuple[str, ...] = ARMS
     """Arms run side by side on the same test questions."""
-    world_people: int = 120
-    """World size: people."""
-    world_companies: int = 60
-    """World size: companies."""
-    world_cities: int = 40
-    """World size: cities."""
-    world_papers: int = 80
-    """World size: papers."""
-    micro_batch_tokens: int = 3072
-    """Padded tokens per forward/backward pass of the trainer."""
-    checkpoint_dir: str = ""
-    """Where per-arm GRPO checkpoints go; a rerun with the same directory resumes ('' = none)."""
-    threads: int = 0
-    """torch CPU threads (0 = leave torch's default)."""
 
     def __post_init__(self) -> None:
         require(self.group_size >= 2, "group_size", f"must be >= 2 (GRPO needs a group), got {self.group_size}")
@@ -115,13 +99,11 @@ class Config(SystemConfig):
         require(self.balance in ("advantage_weighted", "uniform", "none"), "balance",
                 f"unknown balance {self.balance!r}; allowed: advantage_weighted, uniform, none")
         require(self.train_roles in ("both", "sys2"), "train_roles", "allowed: both, sys2")
-        require(self.train_mode in ("topk", "lora", "full"), "train_mode", "allowed: topk, lora, full")
         require(self.warm_start in ("none", "sft", "rft"), "warm_start", "allowed: none, sft, rft")
         for name in ("steps", "eval_every", "warm_start_epochs", "warm_start_examples", "eval_questions",
                      "curve_questions"):
             require(getattr(self, name) >= 0, name, f"must be >= 0, got {getattr(self, name)}")
-        for name in ("prompts_per_step", "max_turns", "s2_max_new_tokens", "s1_max_new_tokens", "search_top_k",
-                     "top_k_layers", "lora_r", "micro_batch_tokens"):
+        for name in ("prompts_per_step", "max_turns", "s2_max_new_tokens", "s1_max_new_tokens", "search_top_k"):
             require(getattr(self, name) >= 1, name, f"must be >= 1, got {getattr(self, name)}")
         require(self.lr > 0 and self.warm_start_lr > 0, "lr", "learning rates must be > 0")
         require(self.temperature > 0, "temperature", "rollouts sample: must be > 0")
@@ -144,15 +126,17 @@ class Config(SystemConfig):
             require(not (set(self.arms) & trained_arms), "model",
                     f"training needs local weights; see Scale-out in docs/mars.md ({self.model!r} can only "
                     "evaluate: use --arms oracle,closed_book,zero_shot or --steps 0 --warm-start none)")
-        self.world_config()  # validates the world sizes
+        super().__post_init__()  # world sizes, micro-batches
 
-    def world_config(self) -> WorldConfig:
-        try:
-            return WorldConfig(people=self.world_people, companies=self.world_companies, cities=self.world_cities,
-                               papers=self.world_papers, institutes=max(3, self.world_cities // 4))
-        except ValueError as exc:
-            require(False, "world_people", str(exc))
-            raise
+    def trainer_config(self) -> TrainerConfig:
+        """The trainer's optimisation settings."""
+        from agentzoo.rl.trainer import TrainerConfig
+
+        return TrainerConfig(
+            mode=self.train_mode, top_k_layers=self.top_k_layers, lora_r=self.lora_r, lora_alpha=2 * self.lora_r,
+            lr=self.lr, clip_eps=self.clip_eps, kl_coef=self.kl_coef, micro_batch_tokens=self.micro_batch_tokens,
+            temperature=self.temperature,
+        )
 
     @classmethod
     def quick(cls) -> Self:

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from agentzoo.envs.research import Question, ResearchTools, render_outputs, reward
 from agentzoo.envs.research.reward import exact_match
-from agentzoo.envs.research.tools import ToolOutput
+from agentzoo.envs.research.tools import (
+    ToolOutput,
+    invalid_observation,
+    output_observation,
+    results_observation,
+)
+from agentzoo.rl.experiment import FromConfig
 from agentzoo.rl.packing import pack, split_long
 from agentzoo.rl.policy import Dialogue, Policy
 from agentzoo.rl.rollout import RolloutTree
@@ -29,7 +35,7 @@ _RESERVE = 12  # delimiter tokens around an observation and the next assistant h
 
 
 @dataclass(frozen=True)
-class EpisodeSettings:
+class EpisodeSettings(FromConfig):
     """What an episode may do (from :class:`~agentzoo.systems.mars.config.Config`)."""
 
     max_turns: int = 4
@@ -43,13 +49,6 @@ class EpisodeSettings:
     tools: tuple[str, ...] = ("search", "scholar", "python")
     closed_book: bool = False
     """No tools: one turn, answer from memory."""
-
-    @classmethod
-    def from_config(cls, config: object, **changes: object) -> EpisodeSettings:
-        names = [f for f in cls.__dataclass_fields__ if hasattr(config, f)]
-        values = {n: getattr(config, n) for n in names}
-        values.update(changes)
-        return cls(**values)
 
 
 @dataclass
@@ -177,14 +176,14 @@ def run_episodes(
                 reason = parsed.reason if parsed.kind == "invalid" else f"the {parsed.kind} tool is not available"
                 e.invalid += 1
                 e.format_ok = False
-                e.pending = prompts.invalid_observation(reason)
+                e.pending = invalid_observation(reason)
                 continue
             e.tool_calls[parsed.kind] += 1
             if parsed.kind == "python":
-                e.pending = prompts.output_observation(tools.python(parsed.body))
+                e.pending = output_observation(tools.python(parsed.body))
                 continue
             outputs = tools.search(parsed.body) if parsed.kind == "search" else tools.scholar(parsed.body)
-            raw = prompts.raw_observation(render_outputs(outputs))
+            raw = results_observation(render_outputs(outputs))
             e.search_turns += 1
             if not settings.use_sys1:
                 e.pending = raw

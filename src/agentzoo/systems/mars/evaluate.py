@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agentzoo.rl.experiment import reward_curves
 from agentzoo.systems.mars.episode import Episode
 
 
@@ -58,21 +59,10 @@ def figures(results: list[Any]) -> list[tuple[str, Any]]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out: list[tuple[str, Any]] = []
-    curves = plt.figure(figsize=(7, 4))
-    ax = curves.add_subplot(111)
-    for result in results:
-        for key, values in sorted(result.metrics.items()):
-            if key.startswith("curve_reward_") and isinstance(values, list) and values:
-                ax.plot(values, label=f"{key.removeprefix('curve_reward_')} (seed {result.seed})", alpha=0.8)
-            if key.startswith("curve_sys1_row_reward_") and isinstance(values, list) and values:
-                ax.plot(values, linestyle="--", alpha=0.6,
-                        label=f"{key.removeprefix('curve_sys1_row_reward_')} System-1 rows (seed {result.seed})")
-    ax.set_xlabel("GRPO step")
-    ax.set_ylabel("training reward")
-    ax.set_title("Reward per role (solid: System 2 trajectories; dashed: kept System-1 rows)")
-    ax.legend(fontsize=6)
-    out.append(("mars_reward_curves", curves))
+    curves = reward_curves(results, ylabel="training reward",
+                           title="Reward per role (solid: System 2 trajectories; dashed: kept System-1 rows)",
+                           dashed={"curve_sys1_row_reward_": "System-1 rows"})
+    out: list[tuple[str, Any]] = [("mars_reward_curves", curves)]
     bars = plt.figure(figsize=(7, 3.5))
     left, right = bars.add_subplot(121), bars.add_subplot(122)
     names = ["accuracy_before", "accuracy_after", "accuracy_single_agent", "accuracy_frozen_system1"]

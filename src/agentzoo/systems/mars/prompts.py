@@ -55,18 +55,6 @@ def summary_observation(summaries: list[str]) -> str:
     return "<summary>" + "\n".join(s.strip() for s in summaries) + "</summary>"
 
 
-def raw_observation(text: str) -> str:
-    return f"<results>{text}</results>"
-
-
-def output_observation(text: str) -> str:
-    return f"<output>{text}</output>"
-
-
-def invalid_observation(reason: str) -> str:
-    return f"Invalid action: {reason}. Write exactly one action tag."
-
-
 # ---------------------------------------------------------------------- parsing
 @dataclass(frozen=True)
 class ParsedAction:

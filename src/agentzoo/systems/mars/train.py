@@ -9,81 +9,41 @@ token-mean normalised over its own rows: our reading of v2's "decoupled" gradien
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from agentzoo.envs.research import Question, ResearchWorld
+from agentzoo.envs.research import Question
+from agentzoo.envs.research.harness import ResearchSetup
 from agentzoo.rl.advantages import pooled_by_role
 from agentzoo.rl.balance import balance
+from agentzoo.rl.experiment import Curriculum, grouped, sft_state, start_grpo, warm_state
 from agentzoo.rl.grpo import GRPO, GRPOConfig
-from agentzoo.rl.policy import ChatPolicy, ChatRenderer, Policy, TokenPolicy
+from agentzoo.rl.policy import Policy
 from agentzoo.rl.rollout import Rollout, TrainRow
-from agentzoo.rl.sft import sft, successful
+from agentzoo.rl.sft import successful
 from agentzoo.seeding import rng
-from agentzoo.systems.mars.baselines import ArmSettings, OraclePolicy, RandomPolicy, approx_count
+from agentzoo.systems.mars.baselines import ArmSettings, OraclePolicy, RandomPolicy
 from agentzoo.systems.mars.config import STAGES, Config
 from agentzoo.systems.mars.episode import Episode, EpisodeSettings, run_episodes
 
 log = logging.getLogger(__name__)
-WARM_VERSION = 1  # bump when the warm-start data or procedure changes (invalidates the cache)
 
 
 @dataclass
-class Setup:
+class Setup(ResearchSetup[Config]):
     """Everything a run shares: the world, the model, its policy and (if local) the trainer."""
 
-    config: Config
-    world: ResearchWorld
-    policy: Policy
-    count: Callable[[str], int]
-    chat: Any = None
-    renderer: ChatRenderer | None = None
-    trainer: Any = None
-
-    def oracle(self) -> OraclePolicy:
-        questions = [q for qs in self.world.questions.questions.values() for q in qs]
-        return OraclePolicy(questions, self.count, self.renderer)
-
-    def weights_changed(self) -> None:
-        if self.chat is not None:
-            self.chat.mark_weights_changed()
+    ORACLE = OraclePolicy
+    RANDOM = RandomPolicy
 
 
 def build_setup(config: Config, *, train: bool = True) -> Setup:
-    world = ResearchWorld.build(config.world_config(), config.seed, top_k=config.search_top_k,
-                                page_tokens=config.result_tokens)
-    kind, _, rest = config.model.partition(":")
-    if kind == "local":
-        from agentzoo.llm.local import LocalChatModel
-        from agentzoo.rl.engine import LocalEngine
-        from agentzoo.rl.trainer import Trainer, TrainerConfig
-
-        chat = LocalChatModel.load(rest or None, seed=config.seed)
-        renderer = ChatRenderer(chat.tokenizer)
-        trainer = None
-        if train:
-            trainer = Trainer(chat.model, TrainerConfig(
-                mode=config.train_mode, top_k_layers=config.top_k_layers, lora_r=config.lora_r,
-                lora_alpha=2 * config.lora_r, lr=config.lr, clip_eps=config.clip_eps, kl_coef=config.kl_coef,
-                micro_batch_tokens=config.micro_batch_tokens, temperature=config.temperature,
-            ), pad_id=chat.tokenizer.pad_token_id)
-        return Setup(config, world, TokenPolicy(LocalEngine(chat), renderer), renderer.count, chat, renderer, trainer)
-    if config.model == "scripted:gold":
-        setup = Setup(config, world, RandomPolicy(), approx_count)
-        setup.policy = setup.oracle()
-        return setup
-    if config.model == "scripted:random":
-        return Setup(config, world, RandomPolicy(), approx_count)
-    from agentzoo.llm import load_model
-
-    return Setup(config, world, ChatPolicy(load_model(config.model, seed=config.seed)), approx_count)
+    return Setup.build(config, train=train)
 
 
 def episode_settings(config: Config, arm: ArmSettings, *, greedy: bool) -> EpisodeSettings:
@@ -105,28 +65,22 @@ def _rows(setup: Setup, episodes: list[Episode]) -> list[TrainRow]:
     return rows
 
 
-def warm_start_key(config: Config, use_sys1: bool) -> str:
-    fields = ("model", "seed", "world_people", "world_companies", "world_cities", "world_papers", "result_tokens",
-              "search_top_k", "warm_start", "warm_start_examples", "warm_start_epochs", "warm_start_lr",
-              "warm_start_types", "train_mode", "top_k_layers", "lora_r", "bin_capacity", "packing", "context_cap",
-              "max_turns", "s1_max_new_tokens", "s2_max_new_tokens", "tools", "temperature", "micro_batch_tokens")
-    payload = {f: getattr(config, f) for f in fields} | {"use_sys1": use_sys1, "version": WARM_VERSION}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+# the settings the warm-start weights depend on (the key of their cache)
+WARM_FIELDS = ("model", "seed", "world_people", "world_companies", "world_cities", "world_papers", "result_tokens",
+               "search_top_k", "warm_start", "warm_start_examples", "warm_start_epochs", "warm_start_lr",
+               "warm_start_types", "train_mode", "top_k_layers", "lora_r", "bin_capacity", "packing", "context_cap",
+               "max_turns", "s1_max_new_tokens", "s2_max_new_tokens", "tools", "temperature", "micro_batch_tokens")
 
 
 def warm_start(setup: Setup, use_sys1: bool, cache: bool = True) -> tuple[dict[str, Any], dict[str, float]]:
     """SFT on gold trajectories (or RFT on the policy's own successes), from the base weights;
     returns the trainable state and statistics. Cached on disk per config hash."""
-    import torch
+    return warm_state("mars", setup.config, WARM_FIELDS, partial(_warm_start, setup, use_sys1), cache=cache,
+                      use_sys1=use_sys1)
 
-    from agentzoo.llm.cache import cache_dir
 
-    config, trainer = setup.config, setup.trainer
-    path = cache_dir() / "mars" / f"warm-{warm_start_key(config, use_sys1)}.pt"
-    if cache and path.exists():
-        saved = torch.load(path, map_location="cpu", weights_only=False)
-        log.info("warm start loaded from %s", path)
-        return saved["state"], saved["stats"]
+def _warm_start(setup: Setup, use_sys1: bool) -> tuple[dict[str, Any], dict[str, float]]:
+    config = setup.config
     types = tuple(t for t in config.warm_start_types if _types_usable(t, config.tools))
     questions = setup.world.questions.sample("train", types, config.warm_start_examples, rng(config.seed, "warm-start"))
     settings = episode_settings(config, ArmSettings(use_sys1=use_sys1), greedy=True)
@@ -145,22 +99,9 @@ def warm_start(setup: Setup, use_sys1: bool, cache: bool = True) -> tuple[dict[s
         good = {id(r) for r in successful(trees, threshold=1.0, per_group=1)}
         kept = [e for e, t in zip(episodes, trees, strict=True) if id(t.root) in good]
     rows = _rows(setup, kept)
-    trainer.reset_optimizer(config.warm_start_lr)
-    losses = sft(trainer, rows, epochs=config.warm_start_epochs, batch_rows=16, rng=rng(config.seed, "sft"))
-    setup.weights_changed()
-    stats = {"warm_examples": float(len(kept)), "warm_rows": float(len(rows)),
-             "warm_nll_first": losses[0] if losses else float("nan"),
-             "warm_nll_last": losses[-1] if losses else float("nan")}
-    state = trainer.trainable_state()
-    if cache:
-        import io
-
-        from agentzoo.runs import atomic_write_bytes
-
-        buffer = io.BytesIO()
-        torch.save({"state": state, "stats": stats}, buffer)
-        atomic_write_bytes(path, buffer.getvalue())
-    return state, stats
+    state, nll = sft_state(setup.trainer, rows, config.warm_start_lr, setup.weights_changed,
+                           epochs=config.warm_start_epochs, batch_rows=16, rng=rng(config.seed, "sft"))
+    return state, {"warm_examples": float(len(kept)), "warm_rows": float(len(rows))} | nll
 
 
 def _types_usable(qtype: str, tools: tuple[str, ...]) -> bool:
@@ -196,52 +137,40 @@ def evaluate(setup: Setup, arm: ArmSettings, questions: list[Question], seed_key
 def train_arm(setup: Setup, name: str, arm: ArmSettings, start: dict[str, Any], checkpoint: Path | None
               ) -> list[dict[str, Any]]:
     """GRPO from ``start`` (the warm-start weights) for ``config.steps`` steps; step metrics."""
-    config, trainer = setup.config, setup.trainer
-    trainer.load_trainable_state(start)
-    trainer.reset_optimizer(config.lr)
-    trainer.set_reference()
-    setup.weights_changed()
+    config = setup.config
+    start_grpo(setup.trainer, start, config.lr, setup.weights_changed)
     settings = episode_settings(config, arm, greedy=False)
     stages = [tuple(t for t in STAGES[s] if _types_usable(t, config.tools)) for s in config.curriculum]
-    state: dict[str, Any] = {"stage": 0, "last": {}}
-    dev = {s: [q for t in types for q in setup.world.questions.held_out("dev", t, config.curve_questions, config.seed)]
-           for s, types in enumerate(stages)}
+    curriculum = Curriculum(
+        stages, [setup.held_out("dev", types, config.curve_questions) for types in stages],
+        lambda questions, t: evaluate(setup, arm, list(questions), (config.seed, name, "dev", t)),
+        config.curriculum_gate, config.eval_every, config.curve_questions, config.steps)
+    last: dict[str, float] = {}
 
     def sample_tasks(t: int, generator: np.random.Generator) -> list[Question]:
-        return setup.world.questions.sample("train", stages[state["stage"]], config.prompts_per_step, generator)
+        return setup.world.questions.sample("train", curriculum.tasks, config.prompts_per_step, generator)
 
     def rollout_fn(tasks: Any, t: int) -> list[Any]:
-        qs = [q for q in tasks for _ in range(config.group_size)]
-        groups = [f"{name}/{t}/{i // config.group_size}" for i in range(len(qs))]
+        qs, groups = grouped(tasks, config.group_size, f"{name}/{t}")
         episodes = run_episodes(qs, groups, setup.policy, setup.policy, setup.world.tools, settings,
                                 (config.seed, name, t))
-        state["last"] = step_stats(episodes)
+        last.update(step_stats(episodes))
         return [e.tree() for e in episodes]
 
     def on_step(metrics: dict[str, Any]) -> None:
-        t = int(metrics["step"])
-        metrics.update(state["last"])
-        metrics["stage"] = state["stage"]
-        if config.eval_every and config.curve_questions and ((t + 1) % config.eval_every == 0 or t + 1 == config.steps):
-            episodes = evaluate(setup, arm, dev[state["stage"]], (config.seed, name, "dev", t))
-            metrics["dev_em"] = float(np.mean([e.em for e in episodes]))
-            metrics["dev_reward"] = float(np.mean([e.reward for e in episodes]))
-            if metrics["dev_em"] >= config.curriculum_gate and state["stage"] + 1 < len(stages):
-                state["stage"] += 1
-        metrics["next_stage"] = state["stage"]
+        metrics.update(last)
+        curriculum.on_step(metrics)
         log.info("%s step %d: stage %d, reward %.3f, EM %.3f, format %.2f, sys1 calls %.1f, context %.0f tokens, "
-                 "kept sys1 rows %s, %.0fs rollout + %.0fs train", name, t, metrics["stage"], metrics["reward"],
-                 metrics.get("em", 0.0), metrics.get("format_rate", 0.0), metrics.get("sys1_calls", 0.0),
-                 metrics.get("context_tokens", 0.0), metrics.get("kept_sys1", 0), metrics["rollout_seconds"],
-                 metrics["train_seconds"])
-
-    def on_resume(history: list[dict[str, Any]]) -> None:
-        state["stage"] = int(history[-1]["next_stage"]) if history else 0
+                 "kept sys1 rows %s, %.0fs rollout + %.0fs train", name, metrics["step"], metrics["stage"],
+                 metrics["reward"], metrics.get("em", 0.0), metrics.get("format_rate", 0.0),
+                 metrics.get("sys1_calls", 0.0), metrics.get("context_tokens", 0.0), metrics.get("kept_sys1", 0),
+                 metrics["rollout_seconds"], metrics["train_seconds"])
 
     loop = GRPO(
-        trainer, sample_tasks, rollout_fn, pooled_by_role, GRPOConfig(steps=config.steps, seed=config.seed),
+        setup.trainer, sample_tasks, rollout_fn, pooled_by_role, GRPOConfig(steps=config.steps, seed=config.seed),
         select_fn=lambda rollouts, g: select_rows(rollouts, g, arm.balance or config.balance, arm.train_sys1),
-        loss_group=lambda r: r.role, after_update=setup.weights_changed, on_step=on_step, on_resume=on_resume,
+        loss_group=lambda r: r.role, after_update=setup.weights_changed, on_step=on_step,
+        on_resume=curriculum.on_resume,
     )
     return loop.run(checkpoint)
 

@@ -10,14 +10,14 @@ per-role pools instead of inheritance; ``zero_shot``/``warm_start`` are not trai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from agentzoo.envs.research import NO_INFO, Question, Step
-from agentzoo.rl.policy import Action, Dialogue
+from agentzoo.rl.policy import Dialogue, ScriptedPolicy, approx_count
 from agentzoo.systems.matpo import prompts
 
 
@@ -50,10 +50,6 @@ ARM_SETTINGS: dict[str, ArmSettings] = {
 }
 
 
-def approx_count(text: str) -> int:
-    return max(1, round(len(text) / 3.6))
-
-
 _PRINT = re.compile(r"^print\((.*)\)$", re.DOTALL)
 
 
@@ -70,7 +66,7 @@ def _seen(step: Step, text: str) -> bool:
 
 
 @dataclass
-class OraclePolicy:
+class OraclePolicy(ScriptedPolicy):
     """The gold program as a policy (spec: warm start).
 
     Planner: one subtask per plan step, then the answer; worker: one tool call (the step's search or
@@ -93,27 +89,21 @@ class OraclePolicy:
             for step in q.plan:
                 self._steps[gold_subtask(step)] = step
 
-    def act(self, dialogues: Sequence[Dialogue], *, max_new_tokens: int, temperature: float,
-            stop: Sequence[str] = (), seeds: Sequence[int]) -> list[Action]:
-        out = []
-        for d in dialogues:
-            turn = sum(1 for m in d.messages if m["role"] == "assistant")
-            seen = "\n".join(m["content"] for m in d.messages[2:] if m["role"] == "user")
-            if d.role == prompts.WORKER:
-                out.append(Action(self._worker(d.messages[1]["content"], turn, seen)))
-                continue
-            q = self._by_text.get(d.messages[1]["content"].removeprefix("Question: "))
-            if q is None:
-                out.append(Action(prompts.action_text("answer", "unknown")))
-            elif turn < len(q.plan):
-                step = q.plan[turn]
-                text = (prompts.action_text("subtask", gold_subtask(step)) if d.role == prompts.PLANNER
-                        else prompts.action_text("python" if step.tool == "python" else "search", step.query))
-                out.append(Action(text))
-            else:
-                found = all(_seen(step, seen) for step in q.plan)
-                out.append(Action(prompts.action_text("answer", q.answer if found else "unknown")))
-        return out
+    def reply(self, dialogue: Dialogue, seed: int) -> str:
+        d = dialogue
+        turn = sum(1 for m in d.messages if m["role"] == "assistant")
+        seen = "\n".join(m["content"] for m in d.messages[2:] if m["role"] == "user")
+        if d.role == prompts.WORKER:
+            return self._worker(d.messages[1]["content"], turn, seen)
+        q = self._by_text.get(d.messages[1]["content"].removeprefix("Question: "))
+        if q is None:
+            return prompts.action_text("answer", "unknown")
+        if turn < len(q.plan):
+            step = q.plan[turn]
+            return (prompts.action_text("subtask", gold_subtask(step)) if d.role == prompts.PLANNER
+                    else prompts.action_text("python" if step.tool == "python" else "search", step.query))
+        found = all(_seen(step, seen) for step in q.plan)
+        return prompts.action_text("answer", q.answer if found else "unknown")
 
     def _worker(self, task: str, turn: int, seen: str) -> str:
         subtask = task.split("\nSubtask: ", 1)[-1].strip()
@@ -126,38 +116,20 @@ class OraclePolicy:
             return prompts.action_text("answer", step.fact or step.value)
         return prompts.action_text("answer", NO_INFO)
 
-    def count_tokens(self, text: str) -> int:
-        return self.count(text)
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int:
-        if self.renderer is not None:
-            return len(self.renderer.sync(dialogue))
-        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
-
 
 @dataclass
-class RandomPolicy:
+class RandomPolicy(ScriptedPolicy):
     """Random actions, many malformed (empty, unclosed, nested, doubled, wrong role, stray closings)."""
 
     count: Callable[[str], int] = approx_count
 
-    def act(self, dialogues: Sequence[Dialogue], *, max_new_tokens: int, temperature: float,
-            stop: Sequence[str] = (), seeds: Sequence[int]) -> list[Action]:
-        out = []
-        for seed in seeds:
-            g = np.random.default_rng(seed % (2**63))
-            word = "".join(g.choice(list("abcdefgh"), 5))
-            options = [
-                f"<subtask>find {word}</subtask>", "<subtask></subtask>", f"<subtask>a <subtask>{word}</subtask>",
-                f"<subtask>{word}", f"{word}</subtask>", f"<search>{word}</search>", f"<open>d00{len(word)}</open>",
-                f"<python>print({len(word)})</python>", f"<answer>{word}", f"<answer>{word}</answer>",
-                f"<answer>{word}</answer><answer>x</answer>", "",
-            ]
-            out.append(Action(str(g.choice(options))))
-        return out
-
-    def count_tokens(self, text: str) -> int:
-        return self.count(text)
-
-    def dialogue_tokens(self, dialogue: Dialogue) -> int:
-        return sum(self.count(m["content"]) + 4 for m in dialogue.messages)
+    def reply(self, dialogue: Dialogue, seed: int) -> str:
+        g = np.random.default_rng(seed % (2**63))
+        word = "".join(g.choice(list("abcdefgh"), 5))
+        options = [
+            f"<subtask>find {word}</subtask>", "<subtask></subtask>", f"<subtask>a <subtask>{word}</subtask>",
+            f"<subtask>{word}", f"{word}</subtask>", f"<search>{word}</search>", f"<open>d00{len(word)}</open>",
+            f"<python>print({len(word)})</python>", f"<answer>{word}", f"<answer>{word}</answer>",
+            f"<answer>{word}</answer><answer>x</answer>", "",
+        ]
+        return str(g.choice(options))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Self
+from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
-from agentzoo.config import SystemConfig, require
-from agentzoo.envs.research import WorldConfig
+from agentzoo.config import require
+from agentzoo.envs.research.harness import ResearchAgentConfig
 from agentzoo.rl.loss import AGGREGATIONS, Agg
+
+if TYPE_CHECKING:
+    from agentzoo.rl.trainer import TrainerConfig
 
 ARMS = ("oracle", "oracle_single_agent", "zero_shot", "warm_start", "single_agent_warm_start", "matpo",
         "single_agent_grpo", "planner_only", "pooled")
@@ -17,21 +20,18 @@ NOISE_KINDS = ("swap", "truncate", "corrupt")
 
 
 @dataclass(frozen=True)
-class Config(SystemConfig):
+class Config(ResearchAgentConfig):
     """MATPO: one LLM plays a planner (delegates subtasks) and workers (solve a subtask with tools in a fresh
-    context); both roles are trained with GRPO whose worker rows inherit their planner's advantage."""
+    context); both roles are trained with GRPO whose worker rows inherit their planner's advantage.
+
+    ``train_mode``/``top_k_layers``/``lora_r`` come from the base (the authors merged LoRA before each sync,
+    "not evaluated")."""
 
     EXTRA_PRESETS: ClassVar[tuple[str, ...]] = ("cpu",)
 
     model: str = "local"
     """Model spec: ``local`` (SmolLM2-135M-Instruct, trained), ``local:PATH``, ``openai:MODEL@URL`` (evaluation
     only), ``scripted:gold`` / ``scripted:random`` (tests)."""
-    train_mode: Literal["topk", "lora", "full"] = "topk"
-    """What is trained: the top-k decoder layers + final norm, LoRA adapters, or everything."""
-    top_k_layers: int = 6
-    """k in ``topk`` mode."""
-    lora_r: int = 16
-    """LoRA rank r (alpha = 2r) in ``lora`` mode (authors: LoRA merged before each sync, "not evaluated")."""
     lr: float = 1e-5
     """GRPO learning rate (authors: 1e-5)."""
     clip_eps: float = 0.2
@@ -119,20 +119,6 @@ class Config(SystemConfig):
     judge: str = ""
     """Model spec of an LLM judge for free-form answers ('' = exact match, the default: the world's answers
     are exact). A non-matching answer counts as correct when the judge grades it CORRECT."""
-    world_people: int = 120
-    """World size: people."""
-    world_companies: int = 60
-    """World size: companies."""
-    world_cities: int = 40
-    """World size: cities."""
-    world_papers: int = 80
-    """World size: papers."""
-    micro_batch_tokens: int = 3072
-    """Padded tokens per forward/backward pass of the trainer."""
-    checkpoint_dir: str = ""
-    """Where per-arm GRPO checkpoints go; a rerun with the same directory resumes ('' = none)."""
-    threads: int = 0
-    """torch CPU threads (0 = leave the default)."""
 
     def __post_init__(self) -> None:
         require(self.group_size >= 2, "group_size", f"must be >= 2 (GRPO needs a group), got {self.group_size}")
@@ -141,7 +127,6 @@ class Config(SystemConfig):
         require(self.advantage_mode in ADVANTAGE_MODES, "advantage_mode",
                 f"unknown advantage_mode {self.advantage_mode!r}; allowed: {', '.join(ADVANTAGE_MODES)}")
         require(self.loss_agg in AGGREGATIONS, "loss_agg", f"allowed: {', '.join(AGGREGATIONS)}")
-        require(self.train_mode in ("topk", "lora", "full"), "train_mode", "allowed: topk, lora, full")
         require(self.warm_start in ("none", "sft"), "warm_start", "allowed: none, sft")
         require(self.dual_clip > 1.0, "dual_clip", f"must be > 1, got {self.dual_clip}")
         for name in ("steps", "eval_every", "curve_questions", "warm_start_epochs", "warm_start_examples",
@@ -149,8 +134,7 @@ class Config(SystemConfig):
             require(getattr(self, name) >= 0, name, f"must be >= 0, got {getattr(self, name)}")
         for name in ("prompts_per_step", "planner_max_turns", "worker_max_turns", "max_workers_per_episode",
                      "planner_max_new_tokens", "worker_max_new_tokens", "single_agent_max_turns", "search_top_k",
-                     "warm_start_batch_rows",
-                     "top_k_layers", "lora_r", "micro_batch_tokens", "ppo_epochs"):
+                     "warm_start_batch_rows", "ppo_epochs"):
             require(getattr(self, name) >= 1, name, f"must be >= 1, got {getattr(self, name)}")
         require(self.lr > 0 and self.warm_start_lr > 0, "lr", "learning rates must be > 0")
         require(self.temperature > 0, "temperature", "rollouts sample: must be > 0")
@@ -180,15 +164,17 @@ class Config(SystemConfig):
             require(not (set(self.arms) & trained), "model",
                     f"training needs local weights ({self.model!r} can only evaluate: use --arms "
                     "oracle,oracle_single_agent,zero_shot or --steps 0 --warm-start none)")
-        self.world_config()
+        super().__post_init__()  # world sizes, micro-batches
 
-    def world_config(self) -> WorldConfig:
-        try:
-            return WorldConfig(people=self.world_people, companies=self.world_companies, cities=self.world_cities,
-                               papers=self.world_papers, institutes=max(3, self.world_cities // 4))
-        except ValueError as exc:
-            require(False, "world_people", str(exc))
-            raise
+    def trainer_config(self) -> TrainerConfig:
+        """The trainer's optimisation settings."""
+        from agentzoo.rl.trainer import TrainerConfig
+
+        return TrainerConfig(
+            mode=self.train_mode, top_k_layers=self.top_k_layers, lora_r=self.lora_r, lora_alpha=2 * self.lora_r,
+            lr=self.lr, clip_eps=self.clip_eps, dual_clip=self.dual_clip, agg=self.loss_agg, kl_coef=self.kl_coef,
+            ppo_epochs=self.ppo_epochs, micro_batch_tokens=self.micro_batch_tokens, temperature=self.temperature,
+        )
 
     @classmethod
     def quick(cls) -> Self:

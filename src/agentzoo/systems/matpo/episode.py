@@ -23,6 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from agentzoo.envs.research import Question, exact_match, render_outputs
+from agentzoo.envs.research.tools import (
+    invalid_observation,
+    output_observation,
+    results_observation,
+)
+from agentzoo.rl.experiment import FromConfig
 from agentzoo.rl.policy import Dialogue, Policy
 from agentzoo.rl.rollout import RolloutTree
 from agentzoo.seeding import stream_key
@@ -35,7 +41,7 @@ _MIN_ROOM = 16  # an observation budget below this ends the context
 
 
 @dataclass(frozen=True)
-class EpisodeSettings:
+class EpisodeSettings(FromConfig):
     """What an episode may do (from :class:`~agentzoo.systems.matpo.config.Config`)."""
 
     planner_max_turns: int = 4
@@ -51,12 +57,6 @@ class EpisodeSettings:
     temperature: float = 1.0
     single: bool = False
     """The single-agent baseline: one role with the tools, on the main question."""
-
-    @classmethod
-    def from_config(cls, config: object, **changes: object) -> EpisodeSettings:
-        values = {n: getattr(config, n) for n in cls.__dataclass_fields__ if hasattr(config, n)}
-        values.update(changes)
-        return cls(**values)
 
 
 @dataclass
@@ -188,11 +188,11 @@ def _tool_observation(agent: Agent, kind: str, body: str, tools: NoisyTools) -> 
     if kind == "search":
         key = (agent.question.id, agent.queries[body])
         agent.queries[body] += 1
-        return prompts.results_observation(render_outputs(tools.search(body, key)))
+        return results_observation(render_outputs(tools.search(body, key)))
     if kind == "open":
         page = tools.open(body)
-        return prompts.results_observation(page.render() if page is not None else f"No page with id {body!r}.")
-    return prompts.output_observation(tools.python(body))
+        return results_observation(page.render() if page is not None else f"No page with id {body!r}.")
+    return output_observation(tools.python(body))
 
 
 def run_agents(agents: Sequence[Agent], role: str, policy: Policy, tools: NoisyTools, *, max_turns: int,
@@ -224,7 +224,7 @@ def run_agents(agents: Sequence[Agent], role: str, policy: Policy, tools: NoisyT
             elif parsed.kind == "invalid" or parsed.kind not in allowed:
                 a.invalid += 1
                 a.format_ok = False
-                a.pending = prompts.invalid_observation(parsed.reason or f"<{parsed.kind}> is not available")
+                a.pending = invalid_observation(parsed.reason or f"<{parsed.kind}> is not available")
             else:
                 a.pending = _tool_observation(a, parsed.kind, parsed.body, tools)
             if summary:
@@ -311,7 +311,7 @@ def _planner_turn(episodes: list[Episode], turn: int, policy: Policy, tools: Noi
             reason = parsed.reason if parsed.kind == "invalid" else "the planner has no tools; delegate with <subtask>"
             e.parse_failures[prompts.PLANNER] += 1
             e.format_ok = False
-            e.pending = prompts.invalid_observation(reason)
+            e.pending = invalid_observation(reason)
     start = time.perf_counter()
     run_agents([w for _, w in spawned], prompts.WORKER, policy, tools, max_turns=s.worker_max_turns,
                max_new_tokens=s.worker_max_new_tokens, cap=s.worker_context_cap, final_summary=s.worker_final_summary,

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agentzoo.rl.experiment import cell, reward_curves
 from agentzoo.systems.matpo.episode import Episode
 
 
@@ -107,17 +108,13 @@ def arms_table(metrics: dict[str, Any], arms: tuple[str, ...], levels: tuple[flo
              "|---|" + "---|" * (len(levels) + 6)]
     for arm in arms:
         def f(key: str, digits: int = 3, arm: str = arm) -> str:
-            return _fmt(metrics.get(f"{key}_{arm}"), digits)
+            return cell(metrics.get(f"{key}_{arm}"), digits)
 
-        ems = " | ".join(_fmt(metrics.get(f"em_{arm}_noise{level:g}")) for level in levels)
+        ems = " | ".join(cell(metrics.get(f"em_{arm}_noise{level:g}")) for level in levels)
         lines.append(f"| {arm} | {ems} | {f('reward')} | {f('format_rate', 2)} | {f('worker_format_rate', 2)} | "
                      f"{f('workers_per_episode', 2)} | {f('context_tokens', 0)} | {f('generated_planner', 0)} / "
                      f"{f('generated_worker', 0)} / {f('generated_single', 0)} |")
     return "\n".join(lines) + "\n"
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    return "–" if value is None or value != value else f"{float(value):.{digits}f}"
 
 
 def figures(results: list[Any]) -> list[tuple[str, Any]]:
@@ -127,18 +124,9 @@ def figures(results: list[Any]) -> list[tuple[str, Any]]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out: list[tuple[str, Any]] = []
-    curves = plt.figure(figsize=(7, 4))
-    ax = curves.add_subplot(111)
-    for result in results:
-        for key, values in sorted(result.metrics.items()):
-            if key.startswith("curve_reward_") and isinstance(values, list) and values:
-                ax.plot(values, label=f"{key.removeprefix('curve_reward_')} (seed {result.seed})", alpha=0.8)
-    ax.set_xlabel("GRPO step")
-    ax.set_ylabel("training reward (planner trajectories)")
-    ax.set_title("MATPO: training reward per arm")
-    ax.legend(fontsize=6)
-    out.append(("matpo_reward_curves", curves))
+    curves = reward_curves(results, ylabel="training reward (planner trajectories)",
+                           title="MATPO: training reward per arm")
+    out: list[tuple[str, Any]] = [("matpo_reward_curves", curves)]
     noise = plt.figure(figsize=(7, 4))
     ax = noise.add_subplot(111)
     arms = sorted({k.removeprefix("em_").rsplit("_noise", 1)[0] for r in results for k in r.metrics

@@ -81,18 +81,6 @@ def result_observation(text: str) -> str:
     return f"<result>{text}</result>"
 
 
-def results_observation(text: str) -> str:
-    return f"<results>{text}</results>"
-
-
-def output_observation(text: str) -> str:
-    return f"<output>{text}</output>"
-
-
-def invalid_observation(reason: str) -> str:
-    return f"Invalid action: {reason}. Write exactly one action tag."
-
-
 NO_DELEGATION = "Invalid action: workers cannot delegate. Use a tool or <answer>."
 BUDGET_EXHAUSTED = "Worker budget exhausted: no more subtasks. Give the <answer>."
 
