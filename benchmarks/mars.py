@@ -19,18 +19,15 @@ GRPO checkpoints (``--out``/seedN/checkpoints).
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
-import math
-import os
-import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from agentzoo.runs import Result, execute, is_complete
+from agentzoo.rl import bench
+from agentzoo.rl.bench import Columns, ci95, pm
+from agentzoo.runs import Result
 from agentzoo.systems.mars import Config
 
 ARMS = ("oracle", "closed_book", "warm_start", "mars", "single_agent_grpo", "frozen_sys1")
@@ -77,41 +74,19 @@ def oracle_context(n: int, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ci95(values: list[float]) -> tuple[float, float]:
-    """Mean and half-width of the 95% Student-t interval (0 for one value)."""
-    from scipy import stats
-
-    x = np.asarray([v for v in values if v == v], dtype=float)
-    if len(x) == 0:
-        return float("nan"), float("nan")
-    if len(x) == 1:
-        return float(x[0]), 0.0
-    return float(x.mean()), float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-
-
-def fmt(values: list[float], digits: int = 3) -> str:
-    mean, half = ci95(values)
-    return "–" if mean != mean else f"{mean:.{digits}f} ± {half:.{digits}f}"
-
-
-def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
+def summarise(results: Sequence[Result], steps: int) -> tuple[str, dict[str, Any]]:
     arms = [a for a in ARMS if any(f"em_{a}" in r.metrics for r in results)]
 
-    def col(key: str) -> list[float]:
-        return [float(r.metrics.get(key, float("nan"))) for r in results]
+    col = Columns(results)
 
     lines = [f"seeds: {[r.seed for r in results]}; GRPO steps per trained arm: {steps}", "",
              "| arm | EM | reward | format | S2 context tokens | S1 calls / search turn | generated tokens / q |",
              "|---|---|---|---|---|---|---|"]
     for arm in arms:
-        lines.append(f"| {arm} | {fmt(col(f'em_{arm}'))} | {fmt(col(f'reward_{arm}'))} | "
-                     f"{fmt(col(f'format_rate_{arm}'), 2)} | {fmt(col(f'context_tokens_{arm}'), 0)} | "
-                     f"{fmt(col(f'sys1_calls_per_search_turn_{arm}'), 2)} | {fmt(col(f'generated_tokens_{arm}'), 0)} |")
-    qtypes = sorted({k.rsplit("_", 1)[1] for r in results for k in r.metrics if k.startswith("em_mars_")})
-    if qtypes:
-        lines += ["", "| arm | " + " | ".join(f"EM {t}" for t in qtypes) + " |", "|---|" + "---|" * len(qtypes)]
-        for arm in arms:
-            lines.append(f"| {arm} | " + " | ".join(fmt(col(f"em_{arm}_{t}")) for t in qtypes) + " |")
+        lines.append(f"| {arm} | {pm(col(f'em_{arm}'))} | {pm(col(f'reward_{arm}'))} | "
+                     f"{pm(col(f'format_rate_{arm}'), 2)} | {pm(col(f'context_tokens_{arm}'), 0)} | "
+                     f"{pm(col(f'sys1_calls_per_search_turn_{arm}'), 2)} | {pm(col(f'generated_tokens_{arm}'), 0)} |")
+    lines += col.em_by_type(arms, "mars")
     rise = [m - w for m, w in zip(col("reward_mars"), col("reward_warm_start"), strict=True)]
     ratio = [m / s for m, s in zip(col("context_tokens_mars"), col("context_tokens_single_agent_grpo"), strict=True)]
     em_gap = [m - s for m, s in zip(col("em_mars"), col("em_single_agent_grpo"), strict=True)]
@@ -128,17 +103,17 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
         "EM MARS >= EM single": checks["em_mars_minus_single"][0] >= 0.0,
     }
     lines += ["", "| check | mean ± 95% CI | target | met |", "|---|---|---|---|",
-              f"| held-out reward, MARS − warm start | {fmt(rise)} | ≥ +0.15 | {verdict['reward_rise >= 0.15']} |",
-              f"| S2 context tokens, MARS / single agent | {fmt(ratio)} | ≤ 0.50 | {verdict['context ratio <= 0.5']} |",
-              f"| EM, MARS − single agent | {fmt(em_gap)} | ≥ 0 | {verdict['EM MARS >= EM single']} |",
-              f"| reward, MARS − frozen System 1 | {fmt(frozen_gap)} | reported | – |"]
+              f"| held-out reward, MARS − warm start | {pm(rise)} | ≥ +0.15 | {verdict['reward_rise >= 0.15']} |",
+              f"| S2 context tokens, MARS / single agent | {pm(ratio)} | ≤ 0.50 | {verdict['context ratio <= 0.5']} |",
+              f"| EM, MARS − single agent | {pm(em_gap)} | ≥ 0 | {verdict['EM MARS >= EM single']} |",
+              f"| reward, MARS − frozen System 1 | {pm(frozen_gap)} | reported | – |"]
     speed = ["", "| arm | s / GRPO step | rollout s | train s | zero-variance groups |", "|---|---|---|---|---|"]
     for arm in ("mars", "single_agent_grpo", "frozen_sys1"):
-        speed.append(f"| {arm} | {fmt(col(f'seconds_per_step_{arm}'), 1)} | {fmt(col(f'rollout_seconds_per_step_{arm}'), 1)} | "
-                     f"{fmt(col(f'train_seconds_per_step_{arm}'), 1)} | {fmt(col(f'zero_variance_fraction_{arm}'), 2)} |")
+        speed.append(f"| {arm} | {pm(col(f'seconds_per_step_{arm}'), 1)} | {pm(col(f'rollout_seconds_per_step_{arm}'), 1)} | "
+                     f"{pm(col(f'train_seconds_per_step_{arm}'), 1)} | {pm(col(f'zero_variance_fraction_{arm}'), 2)} |")
     speed.append("")
     speed.append("generation tokens/s during greedy evaluation (batched, all arms): "
-                 + fmt([v for r in results for k, v in r.metrics.items() if k.startswith("eval_tokens_per_second_")], 1))
+                 + pm([v for r in results for k, v in r.metrics.items() if k.startswith("eval_tokens_per_second_")], 1))
     curves = ["", "held-out (dev) reward during GRPO, per arm (mean over seeds; steps where measured):"]
     for arm in ("mars", "single_agent_grpo", "frozen_sys1"):
         series = [r.metrics.get(f"curve_dev_reward_{arm}") for r in results]
@@ -152,17 +127,12 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--out", type=Path, default=Path("runs/bench/mars"))
+    parser = bench.seeds_parser(__doc__, steps=30, out="runs/bench/mars")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--oracle-only", action="store_true", help="only the gold-program context statistics")
     parser.add_argument("--oracle-questions", type=int, default=50, help="per question type")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    for noisy in ("agentzoo.tools", "bm25s", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    bench.setup_logging()
     args.out.mkdir(parents=True, exist_ok=True)
     oracle_path = args.out / "oracle_context.md"
     if not oracle_path.exists():
@@ -170,21 +140,9 @@ def main() -> None:
     print(oracle_path.read_text())
     if args.oracle_only:
         return
-    results = []
-    for seed in (int(s) for s in args.seeds.split(",")):
-        directory = args.out / f"seed{seed}"
-        if not is_complete(directory):
-            start = time.perf_counter()
-            logging.info("seed %d (load %.1f)", seed, os.getloadavg()[0])
-            execute("mars", bench_config(seed, args.steps, args.out, args.threads), directory)
-            logging.info("seed %d done in %.0f s", seed, time.perf_counter() - start)
-        results.append(Result.load(directory))
-    if not results:
-        return
-    text, data = summarise(results, args.steps)
-    (args.out / "summary.md").write_text(text)
-    (args.out / "summary.json").write_text(json.dumps(data, indent=2, default=str))
-    print(text)
+    results = bench.run_seeds("mars", bench.seeds(args),
+                        lambda seed: bench_config(seed, args.steps, args.out, args.threads), args.out)
+    print(bench.write_summary(args.out, results, lambda rs: summarise(rs, args.steps)))
 
 
 if __name__ == "__main__":

@@ -21,18 +21,15 @@ checkpoints (``--out``/seedN/checkpoints).
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
-import os
-import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from agentzoo.report import mean_ci
-from agentzoo.runs import Result, execute, is_complete
+from agentzoo.rl import bench
+from agentzoo.rl.bench import Columns, ci95, pm
+from agentzoo.runs import Result
 from agentzoo.systems.matpo import Config
 
 ARMS = ("oracle", "oracle_single_agent", "warm_start", "single_agent_warm_start", "matpo", "single_agent_grpo",
@@ -49,22 +46,11 @@ def bench_config(seed: int, steps: int, out: Path, arms: tuple[str, ...]) -> Con
     )
 
 
-def fmt(values: list[float], digits: int = 3) -> str:
-    finite = [v for v in values if v == v]
-    if not finite:
-        return "–"
-    mean, low, high = mean_ci(finite)
-    return f"{mean:.{digits}f} ± {(high - low) / 2 if high == high else 0.0:.{digits}f}"
-
-
-def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
+def summarise(results: Sequence[Result], steps: int) -> tuple[str, dict[str, Any]]:
     arms = [a for a in (*ARMS, "pooled") if any(f"em_{a}" in r.metrics for r in results)]
 
-    def col(key: str) -> list[float]:
-        return [float(r.metrics.get(key, float("nan"))) for r in results]
-
-    def diff(a: str, b: str) -> list[float]:
-        return [x - y for x, y in zip(col(a), col(b), strict=True)]
+    col = Columns(results)
+    diff = col.diff
 
     lines = [f"seeds: {[r.seed for r in results]}; GRPO steps per trained arm: {steps}; "
              f"test questions per seed: {results[0].metrics.get('test_questions')}", "",
@@ -72,17 +58,12 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
              "workers / ep | context tokens | generated planner / worker / single |", "|---|" + "---|" * 9]
     for arm in arms:
         lines.append(
-            f"| {arm} | {fmt(col(f'em_{arm}'))} | {fmt(col(f'em_{arm}_noisy'))} | {fmt(col(f'robustness_{arm}'), 2)} | "
-            f"{fmt(col(f'reward_{arm}'))} | {fmt(col(f'format_rate_{arm}'), 2)} | "
-            f"{fmt(col(f'worker_format_rate_{arm}'), 2)} | {fmt(col(f'workers_per_episode_{arm}'), 2)} | "
-            f"{fmt(col(f'context_tokens_{arm}'), 0)} | {fmt(col(f'generated_planner_{arm}'), 0)} / "
-            f"{fmt(col(f'generated_worker_{arm}'), 0)} / {fmt(col(f'generated_single_{arm}'), 0)} |")
-    qtypes = sorted({k.rsplit("_", 1)[1] for r in results for k in r.metrics if k.startswith("em_matpo_")
-                     and not k.endswith(("noisy",)) and "noise" not in k})
-    if qtypes:
-        lines += ["", "| arm | " + " | ".join(f"EM {t}" for t in qtypes) + " |", "|---|" + "---|" * len(qtypes)]
-        for arm in arms:
-            lines.append(f"| {arm} | " + " | ".join(fmt(col(f"em_{arm}_{t}")) for t in qtypes) + " |")
+            f"| {arm} | {pm(col(f'em_{arm}'))} | {pm(col(f'em_{arm}_noisy'))} | {pm(col(f'robustness_{arm}'), 2)} | "
+            f"{pm(col(f'reward_{arm}'))} | {pm(col(f'format_rate_{arm}'), 2)} | "
+            f"{pm(col(f'worker_format_rate_{arm}'), 2)} | {pm(col(f'workers_per_episode_{arm}'), 2)} | "
+            f"{pm(col(f'context_tokens_{arm}'), 0)} | {pm(col(f'generated_planner_{arm}'), 0)} / "
+            f"{pm(col(f'generated_worker_{arm}'), 0)} / {pm(col(f'generated_single_{arm}'), 0)} |")
+    lines += col.em_by_type(arms, "matpo")
     tokens = [m / s if s else float("nan") for m, s in zip(col("generated_tokens_matpo"),
                                                          col("generated_tokens_single_agent_grpo"), strict=True)]
     checks = {
@@ -94,8 +75,7 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
         "reward_inherit_minus_planner_only": diff("reward_matpo", "reward_planner_only"),
         "relative_improvement": col("relative_improvement"),
     }
-    means = {k: mean_ci([v for v in vs if v == v])[0] if any(v == v for v in vs) else float("nan")
-             for k, vs in checks.items()}
+    means = {k: ci95(vs)[0] for k, vs in checks.items()}
     verdict = {
         "issue: accuracy gain >= +0.05 (clean)": means["matpo_minus_single_accuracy_clean"] >= 0.05,
         "7a: 2-hop EM gain >= +0.05": means["matpo_minus_single_em_2hop"] >= 0.05,
@@ -103,27 +83,27 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
         "7c: reward inherit >= planner_only": means["reward_inherit_minus_planner_only"] >= 0.0,
     }
     lines += ["", "| check | mean ± 95% CI | target | met |", "|---|---|---|---|",
-              f"| accuracy, MATPO − single agent (clean) | {fmt(checks['matpo_minus_single_accuracy_clean'])} | ≥ +0.05 | "
+              f"| accuracy, MATPO − single agent (clean) | {pm(checks['matpo_minus_single_accuracy_clean'])} | ≥ +0.05 | "
               f"{'yes' if verdict['issue: accuracy gain >= +0.05 (clean)'] else 'MISSED'} |",
-              f"| accuracy, MATPO − single agent (noise 0.3) | {fmt(checks['matpo_minus_single_accuracy_noisy'])} | "
+              f"| accuracy, MATPO − single agent (noise 0.3) | {pm(checks['matpo_minus_single_accuracy_noisy'])} | "
               "reported | – |",
-              f"| 2-hop EM, MATPO − single agent | {fmt(checks['matpo_minus_single_em_2hop'])} | ≥ +0.05 | "
+              f"| 2-hop EM, MATPO − single agent | {pm(checks['matpo_minus_single_em_2hop'])} | ≥ +0.05 | "
               f"{'yes' if verdict['7a: 2-hop EM gain >= +0.05'] else 'MISSED'} |",
               f"| generated tokens / question, MATPO / single agent | "
-              f"{fmt(checks['generated_tokens_ratio_matpo_over_single'], 2)} | reported | – |",
-              f"| robustness ratio, MATPO − single agent | {fmt(checks['robustness_matpo_minus_single'], 2)} | ≥ 0 | "
+              f"{pm(checks['generated_tokens_ratio_matpo_over_single'], 2)} | reported | – |",
+              f"| robustness ratio, MATPO − single agent | {pm(checks['robustness_matpo_minus_single'], 2)} | ≥ 0 | "
               f"{'yes' if verdict['7b: robustness MATPO >= single'] else 'MISSED'} |",
-              f"| held-out reward, inherit − planner_only | {fmt(checks['reward_inherit_minus_planner_only'])} | ≥ 0 | "
+              f"| held-out reward, inherit − planner_only | {pm(checks['reward_inherit_minus_planner_only'])} | ≥ 0 | "
               f"{'yes' if verdict['7c: reward inherit >= planner_only'] else 'MISSED'} |",
-              f"| relative improvement (MATPO − single) / single, clean | {fmt(checks['relative_improvement'], 2)} | "
+              f"| relative improvement (MATPO − single) / single, clean | {pm(checks['relative_improvement'], 2)} | "
               "reported (paper: +18.38%, self-reported) | – |"]
     speed = ["", "| arm | s / GRPO step | planner rollout s | worker rollout s | train s | zero-variance groups | "
              "loss normaliser |", "|---|---|---|---|---|---|---|"]
     for arm in (a for a in TRAINED if a in arms):
-        speed.append(f"| {arm} | {fmt(col(f'seconds_per_step_{arm}'), 1)} | "
-                     f"{fmt(col(f'planner_seconds_per_step_{arm}'), 1)} | {fmt(col(f'worker_seconds_per_step_{arm}'), 1)} | "
-                     f"{fmt(col(f'train_seconds_per_step_{arm}'), 1)} | {fmt(col(f'zero_variance_fraction_{arm}'), 2)} | "
-                     f"{fmt(col(f'loss_normalizer_{arm}'), 0)} |")
+        speed.append(f"| {arm} | {pm(col(f'seconds_per_step_{arm}'), 1)} | "
+                     f"{pm(col(f'planner_seconds_per_step_{arm}'), 1)} | {pm(col(f'worker_seconds_per_step_{arm}'), 1)} | "
+                     f"{pm(col(f'train_seconds_per_step_{arm}'), 1)} | {pm(col(f'zero_variance_fraction_{arm}'), 2)} | "
+                     f"{pm(col(f'loss_normalizer_{arm}'), 0)} |")
     curves = ["", "training reward per GRPO step (mean over seeds):"]
     for arm in (a for a in TRAINED if a in arms):
         series = [r.metrics.get(f"curve_reward_{arm}") for r in results]
@@ -137,34 +117,16 @@ def summarise(results: list[Result], steps: int) -> tuple[str, dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--steps", type=int, default=10)
+    parser = bench.seeds_parser(__doc__, steps=10, out="runs/bench/matpo")
     parser.add_argument("--arms", default=",".join(ARMS))
-    parser.add_argument("--out", type=Path, default=Path("runs/bench/matpo"))
     parser.add_argument("--summary-only", action="store_true", help="summarise the complete seeds, run nothing")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    for noisy in ("agentzoo.tools", "bm25s", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    bench.setup_logging()
     arms = tuple(a for a in args.arms.split(",") if a)
-    results = []
-    for seed in (int(s) for s in args.seeds.split(",")):
-        directory = args.out / f"seed{seed}"
-        if not is_complete(directory):
-            if args.summary_only:
-                continue
-            start = time.perf_counter()
-            logging.info("seed %d (load %.1f)", seed, os.getloadavg()[0])
-            execute("matpo", bench_config(seed, args.steps, args.out, arms), directory)
-            logging.info("seed %d done in %.0f s", seed, time.perf_counter() - start)
-        results.append(Result.load(directory))
-    if not results:
-        return
-    text, data = summarise(results, args.steps)
-    (args.out / "summary.md").write_text(text)
-    (args.out / "summary.json").write_text(json.dumps(data, indent=2, default=str))
-    print(text)
+    results = bench.run_seeds("matpo", bench.seeds(args),
+                        lambda seed: bench_config(seed, args.steps, args.out, arms), args.out,
+                        run_missing=not args.summary_only)
+    print(bench.write_summary(args.out, results, lambda rs: summarise(rs, args.steps)))
 
 
 if __name__ == "__main__":
