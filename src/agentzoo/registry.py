@@ -54,7 +54,7 @@ SYSTEMS: dict[str, SystemInfo] = {
                 "Pendulum-v1/rdirl_final_normalised_return",
                 "Pendulum-v1/rdirl_cost_correlation",
                 "CartPole-v1/rdirl_final_normalised_return",
-                "Pendulum-v1/gcl_final_normalised_return",
+                "CartPole-v1/gcl_final_normalised_return",
                 "Pendulum-v1/first_order_final_normalised_return",
             ),
             paper_reported="outperforms several leading IRL algorithms on benchmark tasks (qualitative) (self-reported)",
@@ -175,7 +175,7 @@ SYSTEMS: dict[str, SystemInfo] = {
             "algorithm-engineering benchmark with a sandboxed judge",
             "ALE-Bench: A Benchmark for Long-Horizon Objective-Driven Algorithm Engineering",
             "agentzoo.systems.ale_bench",
-            headline=("mean_performance", "improvement"),
+            headline=("mean_performance", "problems_improved_20pct"),
             paper_reported="frontier LLMs are strong on short runs but trail humans in consistency and long-horizon refinement (self-reported)",
         ),
         SystemInfo(
